@@ -1,0 +1,22 @@
+/** The CPU backend: TypeScript kernels over ArrayBuffer storage. */
+import type { DType } from '../../core/dtype.js';
+import { Storage } from '../../core/storage.js';
+import { type Backend, registerBackend } from '../backend.js';
+import { runElementwise } from './elementwise.js';
+import { matmulCpu } from './matmul.js';
+import { reduceCpu } from './reduce.js';
+import { scanCpu } from './scan.js';
+import { sortCpu } from './sort.js';
+
+export const cpuBackend: Backend = {
+  device: 'cpu',
+  name: 'cpu-js',
+  allocate: (dtype: DType, size: number) => Storage.allocate(dtype, size),
+  elementwise: runElementwise,
+  reduce: reduceCpu,
+  scan: scanCpu,
+  matmul: matmulCpu,
+  sort: sortCpu,
+};
+
+registerBackend(cpuBackend);

@@ -1,0 +1,178 @@
+/**
+ * dtypes: names, sizes, storage arrays and NumPy 2's promotion rules (including NEP 50's "weak"
+ * Python scalars). Complex types are declared here so that later code has room for them.
+ */
+import { KilnTypeError } from './errors.js';
+
+export const DTYPES = [
+  'bool', 'int8', 'uint8', 'int16', 'uint16', 'int32', 'uint32', 'int64', 'uint64',
+  'float16', 'float32', 'float64',
+] as const;
+
+/** A dtype name, exactly as NumPy spells it. */
+export type DType = (typeof DTYPES)[number];
+
+/** 'b' bool, 'i' signed integer, 'u' unsigned integer, 'f' floating point (NumPy's dtype.kind). */
+export type DTypeKind = 'b' | 'i' | 'u' | 'f';
+
+export type TypedArray =
+  | Uint8Array | Int8Array | Int16Array | Uint16Array | Int32Array | Uint32Array
+  | BigInt64Array | BigUint64Array | Float32Array | Float64Array;
+
+type TypedArrayConstructor = {
+  new (buffer: ArrayBufferLike, byteOffset?: number, length?: number): TypedArray;
+  new (length: number): TypedArray;
+  readonly BYTES_PER_ELEMENT: number;
+};
+
+export interface DTypeInfo {
+  readonly name: DType;
+  readonly kind: DTypeKind;
+  readonly itemsize: number;
+  /** The typed array that stores elements (float16 is stored as raw bits in a Uint16Array). */
+  readonly array: TypedArrayConstructor;
+  /** NumPy's array-protocol type string (`<f8`), used by .npy files. */
+  readonly typestr: string;
+}
+
+const info = (
+  name: DType, kind: DTypeKind, itemsize: number, array: TypedArrayConstructor, typestr: string,
+): DTypeInfo => ({ name, kind, itemsize, array, typestr });
+
+const TABLE: Record<DType, DTypeInfo> = {
+  bool: info('bool', 'b', 1, Uint8Array, '|b1'),
+  int8: info('int8', 'i', 1, Int8Array, '|i1'),
+  uint8: info('uint8', 'u', 1, Uint8Array, '|u1'),
+  int16: info('int16', 'i', 2, Int16Array, '<i2'),
+  uint16: info('uint16', 'u', 2, Uint16Array, '<u2'),
+  int32: info('int32', 'i', 4, Int32Array, '<i4'),
+  uint32: info('uint32', 'u', 4, Uint32Array, '<u4'),
+  int64: info('int64', 'i', 8, BigInt64Array, '<i8'),
+  uint64: info('uint64', 'u', 8, BigUint64Array, '<u8'),
+  float16: info('float16', 'f', 2, Uint16Array, '<f2'),
+  float32: info('float32', 'f', 4, Float32Array, '<f4'),
+  float64: info('float64', 'f', 8, Float64Array, '<f8'),
+};
+
+/** Spellings NumPy accepts besides the canonical names. */
+const ALIASES: Record<string, DType> = {
+  bool_: 'bool', '?': 'bool', b1: 'bool',
+  i1: 'int8', u1: 'uint8', i2: 'int16', u2: 'uint16', i4: 'int32', u4: 'uint32', i8: 'int64', u8: 'uint64',
+  f2: 'float16', f4: 'float32', f8: 'float64', half: 'float16', single: 'float32', double: 'float64',
+  float: 'float64', int: 'int64', intp: 'int64', uint: 'uint64', ubyte: 'uint8', byte: 'int8',
+  short: 'int16', ushort: 'uint16', intc: 'int32', uintc: 'uint32', longlong: 'int64', ulonglong: 'uint64',
+};
+
+/** Anything a dtype argument may be: a name or an alias. */
+export type DTypeLike = DType | string;
+
+/** Resolves a dtype argument to its canonical name, or throws NumPy's error for unknown ones. */
+export function toDType(dtype: DTypeLike): DType {
+  if (typeof dtype === 'string') {
+    if (dtype in TABLE) return dtype as DType;
+    const stripped = dtype.replace(/^[<>=|]/, '');
+    const alias = ALIASES[stripped] ?? (stripped in TABLE ? (stripped as DType) : undefined);
+    if (alias) return alias;
+  }
+  throw new KilnTypeError(`data type '${String(dtype)}' not understood`);
+}
+
+export function dtypeInfo(dtype: DType): DTypeInfo {
+  return TABLE[dtype];
+}
+
+export const isFloat = (d: DType): boolean => TABLE[d].kind === 'f';
+export const isInteger = (d: DType): boolean => TABLE[d].kind === 'i' || TABLE[d].kind === 'u';
+export const isBool = (d: DType): boolean => d === 'bool';
+/** int64 and uint64 hold values beyond 2^53 and are computed with BigInt to stay exact. */
+export const isBig = (d: DType): boolean => d === 'int64' || d === 'uint64';
+
+/** The integer range of an integer dtype, as numbers (bounds of 64-bit types are approximate). */
+export function integerRange(d: DType): [number, number] {
+  const bits = TABLE[d].itemsize * 8;
+  return TABLE[d].kind === 'u' ? [0, 2 ** bits - 1] : [-(2 ** (bits - 1)), 2 ** (bits - 1) - 1];
+}
+
+const SIGNED = ['int8', 'int16', 'int32', 'int64'] as const;
+const FLOATS = ['float16', 'float32', 'float64'] as const;
+
+/** The smallest float that holds every value of an integer type, as NumPy promotes int + float. */
+function floatForInteger(d: DType): DType {
+  const size = TABLE[d].itemsize;
+  return size === 1 ? 'float16' : size === 2 ? 'float32' : 'float64';
+}
+
+/** NumPy 2's `np.promote_types(a, b)`. */
+export function promoteTypes(a: DType, b: DType): DType {
+  if (a === b) return a;
+  const ka = TABLE[a].kind;
+  const kb = TABLE[b].kind;
+  if (ka === 'b') return b;
+  if (kb === 'b') return a;
+  if (ka === 'f' || kb === 'f') {
+    const fa = ka === 'f' ? a : floatForInteger(a);
+    const fb = kb === 'f' ? b : floatForInteger(b);
+    return FLOATS.indexOf(fa as (typeof FLOATS)[number]) > FLOATS.indexOf(fb as (typeof FLOATS)[number]) ? fa : fb;
+  }
+  const sa = TABLE[a].itemsize;
+  const sb = TABLE[b].itemsize;
+  if (ka === kb) return sa >= sb ? a : b;
+  // one signed, one unsigned
+  const [signed, unsigned] = ka === 'i' ? [a, b] : [b, a];
+  const ss = TABLE[signed].itemsize;
+  const su = TABLE[unsigned].itemsize;
+  if (ss > su) return signed;
+  if (su === 8) return 'float64';
+  return SIGNED[Math.log2(su) + 1]!;
+}
+
+/** `np.result_type` over several dtypes. */
+export function resultType(...dtypes: DType[]): DType {
+  if (dtypes.length === 0) throw new KilnTypeError('at least one array or dtype is required');
+  return dtypes.reduce(promoteTypes);
+}
+
+/**
+ * A Python scalar in NEP 50's sense: its kind matters but not its precision, so it takes the
+ * array's dtype when the kinds allow. JS numbers that are whole count as Python ints.
+ */
+export type WeakScalarKind = 'bool' | 'int' | 'float';
+
+export function weakKind(value: number | boolean | bigint): WeakScalarKind {
+  if (typeof value === 'boolean') return 'bool';
+  if (typeof value === 'bigint') return 'int';
+  return Number.isInteger(value) ? 'int' : 'float';
+}
+
+/** The dtype a weak scalar takes on its own (NumPy's defaults on Linux). */
+export function defaultDTypeFor(kind: WeakScalarKind): DType {
+  return kind === 'bool' ? 'bool' : kind === 'int' ? 'int64' : 'float64';
+}
+
+/** Promotes an array dtype with a weak Python scalar of the given kind (NEP 50). */
+export function promoteWithWeak(d: DType, kind: WeakScalarKind): DType {
+  const k = TABLE[d].kind;
+  if (kind === 'bool') return d;
+  if (kind === 'int') return k === 'b' ? 'int64' : d;
+  return k === 'f' ? d : 'float64';
+}
+
+/**
+ * Result dtype of several operands where some are weak scalars (NEP 50): the strong dtypes are
+ * promoted together first, then each weak kind raises the result only across kinds.
+ */
+export function resultTypeWeak(strong: DType[], weak: WeakScalarKind[]): DType {
+  if (strong.length === 0) {
+    const order: WeakScalarKind[] = ['bool', 'int', 'float'];
+    const top = weak.reduce((a, b) => (order.indexOf(a) >= order.indexOf(b) ? a : b));
+    return defaultDTypeFor(top);
+  }
+  let d = resultType(...strong);
+  for (const w of weak) d = promoteWithWeak(d, w);
+  return d;
+}
+
+/** Whether NumPy's 'safe' casting allows `from` to become `to` without losing values. */
+export function canCastSafely(from: DType, to: DType): boolean {
+  return promoteTypes(from, to) === to;
+}

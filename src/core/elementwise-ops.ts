@@ -1,0 +1,109 @@
+/**
+ * Elementwise ops, declared once. Each entry gives the op's expressions over its operands
+ * (x, y, z) for the kinds of loop a backend runs; the CPU backend renders them to JS loops and a
+ * GPU backend will render the same table. Dtype rules live with the faces that call the ops.
+ *
+ * Expression domains:
+ * - `num`: JS numbers (float loops and integer loops up to 32 bits; stores wrap as C casts do);
+ * - `int`: optional override of `num` for integer loops (e.g. Math.imul keeps 32-bit products exact);
+ * - `big`: BigInt, for int64/uint64 loops, so 64-bit integers stay exact.
+ * Helper functions available to expressions are listed in `ELEMENTWISE_HELPERS` (backend side).
+ */
+
+export interface ElementwiseOp {
+  readonly name: string;
+  readonly arity: 1 | 2 | 3;
+  readonly num: string;
+  readonly int?: string;
+  readonly big?: string;
+  /** The expression yields a JS boolean (comparisons, predicates). */
+  readonly returnsBool?: boolean;
+}
+
+const op = (name: string, arity: 1 | 2 | 3, num: string, extra: Partial<ElementwiseOp> = {}): ElementwiseOp => ({
+  name, arity, num, ...extra,
+});
+
+export const ELEMENTWISE = {
+  // casting copy: the identity, stored in the destination's dtype
+  copy: op('copy', 1, 'x', { big: 'x' }),
+
+  add: op('add', 2, 'x + y', { big: 'x + y' }),
+  subtract: op('subtract', 2, 'x - y', { big: 'x - y' }),
+  multiply: op('multiply', 2, 'x * y', { int: 'Math.imul(x, y)', big: 'x * y' }),
+  divide: op('divide', 2, 'x / y'),
+  floorDivide: op('floorDivide', 2, 'floorDivF(x, y)', { int: 'floorDivI(x, y)', big: 'floorDivB(x, y)' }),
+  mod: op('mod', 2, 'modF(x, y)', { int: 'modI(x, y)', big: 'modB(x, y)' }),
+  power: op('power', 2, 'Math.pow(x, y)', { int: 'powI(x, y)', big: 'powB(x, y)' }),
+  maximum: op('maximum', 2, 'maxF(x, y)', { int: '(x > y ? x : y)', big: '(x > y ? x : y)' }),
+  minimum: op('minimum', 2, 'minF(x, y)', { int: '(x < y ? x : y)', big: '(x < y ? x : y)' }),
+  fmax: op('fmax', 2, 'fmaxF(x, y)', { int: '(x > y ? x : y)', big: '(x > y ? x : y)' }),
+  fmin: op('fmin', 2, 'fminF(x, y)', { int: '(x < y ? x : y)', big: '(x < y ? x : y)' }),
+  arctan2: op('arctan2', 2, 'Math.atan2(x, y)'),
+  hypot: op('hypot', 2, 'Math.hypot(x, y)'),
+  copysign: op('copysign', 2, 'copysignF(x, y)'),
+  logaddexp: op('logaddexp', 2, 'logaddexpF(x, y)'),
+  bitwiseAnd: op('bitwiseAnd', 2, '(x & y)', { big: '(x & y)' }),
+  bitwiseOr: op('bitwiseOr', 2, '(x | y)', { big: '(x | y)' }),
+  bitwiseXor: op('bitwiseXor', 2, '(x ^ y)', { big: '(x ^ y)' }),
+  leftShift: op('leftShift', 2, 'shlI(x, y)', { big: 'shlB(x, y)' }),
+  rightShift: op('rightShift', 2, 'shrI(x, y)', { big: 'shrB(x, y)' }),
+
+  equal: op('equal', 2, 'x === y', { big: 'x === y', returnsBool: true }),
+  notEqual: op('notEqual', 2, 'x !== y', { big: 'x !== y', returnsBool: true }),
+  less: op('less', 2, 'x < y', { big: 'x < y', returnsBool: true }),
+  lessEqual: op('lessEqual', 2, 'x <= y', { big: 'x <= y', returnsBool: true }),
+  greater: op('greater', 2, 'x > y', { big: 'x > y', returnsBool: true }),
+  greaterEqual: op('greaterEqual', 2, 'x >= y', { big: 'x >= y', returnsBool: true }),
+  logicalAnd: op('logicalAnd', 2, '(x !== 0 && y !== 0)', { big: '(x !== 0n && y !== 0n)', returnsBool: true }),
+  logicalOr: op('logicalOr', 2, '(x !== 0 || y !== 0)', { big: '(x !== 0n || y !== 0n)', returnsBool: true }),
+  logicalXor: op('logicalXor', 2, '((x !== 0) !== (y !== 0))', { big: '((x !== 0n) !== (y !== 0n))', returnsBool: true }),
+  logicalNot: op('logicalNot', 1, 'x === 0', { big: 'x === 0n', returnsBool: true }),
+  isnan: op('isnan', 1, 'x !== x', { big: 'false', returnsBool: true }),
+  isinf: op('isinf', 1, '(x === Infinity || x === -Infinity)', { big: 'false', returnsBool: true }),
+  isfinite: op('isfinite', 1, 'Number.isFinite(x)', { big: 'true', returnsBool: true }),
+  signbit: op('signbit', 1, '(x < 0 || Object.is(x, -0))', { big: 'x < 0n', returnsBool: true }),
+
+  negative: op('negative', 1, '-x', { big: '-x' }),
+  positive: op('positive', 1, 'x', { big: 'x' }),
+  abs: op('abs', 1, 'Math.abs(x)', { big: '(x < 0n ? -x : x)' }),
+  sign: op('sign', 1, 'signF(x)', { big: '(x > 0n ? 1n : x < 0n ? -1n : 0n)' }),
+  square: op('square', 1, 'x * x', { int: 'Math.imul(x, x)', big: 'x * x' }),
+  sqrt: op('sqrt', 1, 'Math.sqrt(x)'),
+  cbrt: op('cbrt', 1, 'Math.cbrt(x)'),
+  reciprocal: op('reciprocal', 1, '1 / x', { int: 'recipI(x)', big: 'recipB(x)' }),
+  exp: op('exp', 1, 'Math.exp(x)'),
+  exp2: op('exp2', 1, 'Math.pow(2, x)'),
+  expm1: op('expm1', 1, 'Math.expm1(x)'),
+  log: op('log', 1, 'Math.log(x)'),
+  log2: op('log2', 1, 'Math.log2(x)'),
+  log10: op('log10', 1, 'Math.log10(x)'),
+  log1p: op('log1p', 1, 'Math.log1p(x)'),
+  sin: op('sin', 1, 'Math.sin(x)'),
+  cos: op('cos', 1, 'Math.cos(x)'),
+  tan: op('tan', 1, 'Math.tan(x)'),
+  arcsin: op('arcsin', 1, 'Math.asin(x)'),
+  arccos: op('arccos', 1, 'Math.acos(x)'),
+  arctan: op('arctan', 1, 'Math.atan(x)'),
+  sinh: op('sinh', 1, 'Math.sinh(x)'),
+  cosh: op('cosh', 1, 'Math.cosh(x)'),
+  tanh: op('tanh', 1, 'Math.tanh(x)'),
+  arcsinh: op('arcsinh', 1, 'Math.asinh(x)'),
+  arccosh: op('arccosh', 1, 'Math.acosh(x)'),
+  arctanh: op('arctanh', 1, 'Math.atanh(x)'),
+  deg2rad: op('deg2rad', 1, 'x * (Math.PI / 180)'),
+  rad2deg: op('rad2deg', 1, 'x * (180 / Math.PI)'),
+  ceil: op('ceil', 1, 'Math.ceil(x)', { big: 'x' }),
+  floor: op('floor', 1, 'Math.floor(x)', { big: 'x' }),
+  trunc: op('trunc', 1, 'Math.trunc(x)', { big: 'x' }),
+  rint: op('rint', 1, 'rintF(x)', { big: 'x' }),
+  invert: op('invert', 1, '~x', { big: '~x' }),
+  sigmoid: op('sigmoid', 1, 'sigmoidF(x)'),
+
+  /** where(cond, x, y): z ? x : y with the condition first. */
+  where: op('where', 3, '(x !== 0 ? y : z)', { big: '(x ? y : z)' }),
+  /** clip(x, lo, hi) with NumPy's NaN propagation. */
+  clip: op('clip', 3, 'clipF(x, y, z)', { int: 'clipI(x, y, z)', big: 'clipI(x, y, z)' }),
+} as const satisfies Record<string, ElementwiseOp>;
+
+export type ElementwiseName = keyof typeof ELEMENTWISE;
