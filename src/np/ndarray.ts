@@ -18,6 +18,7 @@ import { type Index, getIndex, setIndex } from './indexing.js';
 import { formatArray } from './print.js';
 import * as ufuncs from './ufuncs.js';
 import * as reductions from './reductions.js';
+import * as sorting from './sorting.js';
 
 /** A value NumPy would turn into an array: an NDArray, a scalar, nested arrays or a typed array. */
 export type ArrayLike = NDArray | number | boolean | bigint | NestedArray | ArrayBufferView;
@@ -318,6 +319,20 @@ export class NDArray implements View {
   all(options?: reductions.ReduceOptions): NDArray | boolean { return reductions.all(this, options); }
   cumsum(options?: reductions.ScanOptions): NDArray { return reductions.cumsum(this, options); }
   cumprod(options?: reductions.ScanOptions): NDArray { return reductions.cumprod(this, options); }
+
+  /** Sorts in place along `axis` (default -1), as ndarray.sort does. Stable; NaN last. */
+  sort(options: { axis?: number } = {}): this {
+    const axis = normalizeAxis(options.axis ?? -1, this.ndim);
+    const lanes = this.swapaxes(axis, -1);
+    backendFor(this).sort(lanes, lanes, null);
+    this.storage.version++;
+    return this;
+  }
+  argsort(options?: sorting.SortOptions): NDArray { return sorting.argsort(this, options); }
+  nonzero(): NDArray[] { return sorting.nonzero(this); }
+  searchsorted(v: ArrayLike, options?: sorting.SearchsortedOptions): NDArray | number {
+    return sorting.searchsorted(this, v, options);
+  }
 }
 
 function flattenShapeArgs(args: (number | readonly number[])[]): number[] {
