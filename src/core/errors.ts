@@ -32,3 +32,8 @@ export class OverflowError extends Error {
 export function shapeString(shape: readonly number[]): string {
   return shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(',')})`;
 }
+
+/** Division of an integer by zero where Python raises (np.split into 0 sections). */
+export class ZeroDivisionError extends Error {
+  override name = 'ZeroDivisionError';
+}

@@ -4,15 +4,10 @@
  * dtype is NumPy's result_type of the inputs); split and flip return views, as in NumPy.
  */
 import { type DType, type DTypeLike, dtypeInfo, promoteTypes, resultType, toDType } from '../core/dtype.js';
-import { IndexError, KilnTypeError, ValueError } from '../core/errors.js';
+import { IndexError, KilnTypeError, ValueError, ZeroDivisionError } from '../core/errors.js';
 import { normalizeAxis, shapesEqual, sizeOf } from '../core/shape.js';
 import { NDArray, type ArrayLike } from './ndarray.js';
 import { asarray, copyInto } from './convert.js';
-
-/** Python's ZeroDivisionError, which np.split raises for zero sections. */
-class ZeroDivisionError extends Error {
-  override name = 'ZeroDivisionError';
-}
 
 export interface ConcatenateOptions {
   /** The axis to join along (default 0); null flattens every input first. */
