@@ -411,6 +411,7 @@ export function getIndex(a: NDArray, index: Index): NDArray | number | boolean {
 
 /** `a[index] = value`, broadcasting the value and casting it to a's dtype as NumPy does. */
 export function setIndex(a: NDArray, index: Index, value: ArrayLike): void {
+  if (!a.writeable) throw new ValueError('assignment destination is read-only');
   const sel = select(a, prepare(a, index), () => {
     if (!(value instanceof NDArray)) value = toValueArray(value, a.dtype);
   });

@@ -29,6 +29,8 @@ export type NestedList = number | boolean | NestedList[];
 export class NDArray implements View {
   /** The array that owns the memory this view looks into, or null if this array owns it. */
   readonly base: NDArray | null;
+  /** False for views that must not be written (np.broadcast_to results), as NumPy's flags.writeable. */
+  writeable = true;
 
   constructor(
     readonly storage: Storage,
@@ -83,7 +85,9 @@ export class NDArray implements View {
 
   /** A view of the same memory with a new shape, strides and offset. */
   makeView(shape: readonly number[], elementStrides: readonly number[], offset: number): NDArray {
-    return new NDArray(this.storage, this.dtype, shape, elementStrides, offset, this.base ?? this);
+    const view = new NDArray(this.storage, this.dtype, shape, elementStrides, offset, this.base ?? this);
+    view.writeable = this.writeable;
+    return view;
   }
 
   // ---- views --------------------------------------------------------------------------------
@@ -179,7 +183,7 @@ export class NDArray implements View {
     return this.copy().reshape(-1);
   }
 
-  /** A read-only-in-spirit view with 0 strides on broadcast axes (np.broadcast_to). */
+  /** A read-only view with 0 strides on broadcast axes (np.broadcast_to). */
   broadcastTo(shape: number | readonly number[]): NDArray {
     const target = typeof shape === 'number' ? [shape] : [...shape];
     if (target.length < this.ndim) {
@@ -187,7 +191,9 @@ export class NDArray implements View {
         `input operand has more dimensions than allowed by the axis remapping`,
       );
     }
-    return this.makeView(target, broadcastStrides(this.shape, this.elementStrides, target), this.offset);
+    const view = this.makeView(target, broadcastStrides(this.shape, this.elementStrides, target), this.offset);
+    view.writeable = false;
+    return view;
   }
 
   // ---- copies -------------------------------------------------------------------------------

@@ -284,3 +284,13 @@ test('errors use NumPy wording', () => {
     name: 'IndexError', message: 'arrays used as indices must be of integer (or boolean) type',
   });
 });
+
+test('broadcast_to results are read-only, as in NumPy', () => {
+  const b = np.broadcastTo(np.arange(3), [2, 3]);
+  assert.equal(b.writeable, false);
+  assert.throws(() => b.set([0, 0], 9), /assignment destination is read-only/);
+  assert.throws(() => (b.get(0) as np.NDArray).fill(1), /assignment destination is read-only/);
+  const c = b.copy();
+  c.set([0, 0], 9);
+  assert.deepEqual(c.tolist(), [[9, 1, 2], [0, 1, 2]]);
+});
