@@ -1,23 +1,27 @@
 /**
  * Reductions (sum, prod, mean, std, var, min, max, argmin, argmax, any, all, nansum, nanmean) and
- * scans (cumsum, cumprod) with NumPy's `axis`, `keepdims` and result dtypes. A reduction over all
- * axes without keepdims returns a plain JS number or boolean, as NumPy returns a scalar.
+ * scans (cumsum, cumprod) with NumPy's `axis`, `keepdims` and result dtypes. As in NumPy, a
+ * reduction whose result is 0-d (all axes reduced, or a 0-d input) returns a scalar: here a plain
+ * JS number or boolean.
  */
-import { type DType, type DTypeLike, dtypeInfo, isFloat, toDType } from '../core/dtype.js';
-import { ValueError } from '../core/errors.js';
+import { type DType, type DTypeLike, canCastSafely, dtypeInfo, isFloat, toDType } from '../core/dtype.js';
+import { KilnTypeError, ValueError } from '../core/errors.js';
 import { normalizeAxes, normalizeAxis } from '../core/shape.js';
 import type { ReduceOp } from '../backend/backend.js';
 import { backendFor } from '../backend/backend.js';
 import { NDArray, type ArrayLike } from './ndarray.js';
-import { asarray, copyInto } from './convert.js';
+import { asarray } from './convert.js';
 import * as uf from './ufuncs.js';
 
-export interface ReduceOptions {
+export interface ReduceAxisOptions {
   /** Axis or axes to reduce; omitted or null reduces all of them. */
   axis?: number | readonly number[] | null;
   /** Keep reduced axes as length-one axes, so the result broadcasts against the input. */
   keepdims?: boolean;
-  /** The dtype to accumulate in and return. */
+}
+
+export interface ReduceOptions extends ReduceAxisOptions {
+  /** The dtype to accumulate in and return; the input is cast to it first, as in NumPy. */
   dtype?: DTypeLike;
 }
 
@@ -42,7 +46,7 @@ const NUMPY_NAMES: Record<ReduceOp, string> = {
   any: 'logical_or', all: 'logical_and',
 };
 
-/** NumPy's accumulator dtype for sum/prod/cumsum/cumprod: small ints widen to the 64-bit ints. */
+/** NumPy's accumulator dtype for sum/prod/cumsum/cumprod: smaller ints widen to the 64-bit ints. */
 function accumulatorDType(d: DType): DType {
   const kind = dtypeInfo(d).kind;
   if (kind === 'b' || kind === 'i') return 'int64';
@@ -50,101 +54,134 @@ function accumulatorDType(d: DType): DType {
   return d;
 }
 
-/** Scalar when reducing everything without keepdims, else the array. */
-function finish(result: NDArray, allAxes: boolean, keepdims: boolean): NDArray | number | boolean {
-  return allAxes && !keepdims ? (result.item() as number | boolean) : result;
+/** NumPy returns a scalar, not a 0-d array, from a reduction. */
+function finish(result: NDArray): NDArray | number | boolean {
+  return result.ndim === 0 ? result.item() : result;
 }
 
-/** Runs a backend reduction over `axes`, returning an array of the kept shape (or keepdims shape). */
+function optionalDType(dtype: DTypeLike | null | undefined): DType | undefined {
+  return dtype === undefined || dtype === null ? undefined : toDType(dtype);
+}
+
+/** Runs a backend reduction of x over `axes` (normalised) into a new array of `outDtype`. */
 function reduceArray(x: NDArray, op: ReduceOp, axes: number[], outDtype: DType, keepdims: boolean): NDArray {
-  const kept = x.shape.map((_, i) => i).filter((i) => !axes.includes(i));
-  const size = axes.reduce((n, a) => n * x.shape[a]!, 1);
-  if (size === 0 && op !== 'sum' && op !== 'prod' && op !== 'any' && op !== 'all') {
+  if (countOf(x, axes) === 0 && op !== 'sum' && op !== 'prod' && op !== 'any' && op !== 'all') {
     if (op === 'argmax' || op === 'argmin') throw new ValueError(`attempt to get ${op} of an empty sequence`);
     throw new ValueError(`zero-size array to reduction operation ${NUMPY_NAMES[op]} which has no identity`);
   }
-  const view = x.transpose([...kept, ...axes]);
+  // NumPy casts the input to the dtype it accumulates in: sum([1.5, 2.5], dtype=int64) is 3
+  const input = (op === 'sum' || op === 'prod') && !canCastSafely(x.dtype, outDtype) ? x.astype(outDtype) : x;
+  const kept = x.shape.map((_, i) => i).filter((i) => !axes.includes(i));
   const out = NDArray.empty(kept.map((i) => x.shape[i]!), outDtype);
-  backendFor(x).reduce(op, view, axes.length, out);
-  if (!keepdims) return out;
-  return out.reshape(x.shape.map((d, i) => (axes.includes(i) ? 1 : d)));
+  backendFor(input).reduce(op, input.transpose([...kept, ...axes]), axes.length, out);
+  return keepdims ? out.reshape(x.shape.map((d, i) => (axes.includes(i) ? 1 : d))) : out;
 }
 
-function reduction(op: ReduceOp, dtypeOf: (d: DType) => DType) {
-  return (a: ArrayLike, options: ReduceOptions = {}): NDArray | number | boolean => {
+function axesOf(x: NDArray, options: ReduceAxisOptions): number[] {
+  return normalizeAxes(options.axis ?? undefined, x.ndim);
+}
+
+/** The axes of a ufunc reduction (sum, prod, max, min, any, all), which take axis 0 or -1 of a 0-d array. */
+function ufuncAxesOf(x: NDArray, options: ReduceAxisOptions): number[] {
+  if (x.ndim === 0 && options.axis !== undefined && options.axis !== null) {
+    const list = typeof options.axis === 'number' ? [options.axis] : options.axis;
+    for (const axis of list) if (axis !== 0 && axis !== -1) normalizeAxis(axis, 0);
+    return [];
+  }
+  return axesOf(x, options);
+}
+
+function countOf(x: NDArray, axes: number[]): number {
+  return axes.reduce((n, a) => n * x.shape[a]!, 1);
+}
+
+/** total / count, cast back to total's dtype (NumPy divides into the sum with casting='unsafe'). */
+function divideInto(total: NDArray, count: number | NDArray): NDArray {
+  return uf.divide(total, count).astype(total.dtype, { copy: false });
+}
+
+export function sum(a: ArrayLike, options: ReduceOptions = {}): NDArray | number {
+  const x = asarray(a);
+  const dtype = optionalDType(options.dtype) ?? accumulatorDType(x.dtype);
+  return finish(reduceArray(x, 'sum', ufuncAxesOf(x, options), dtype, options.keepdims ?? false)) as NDArray | number;
+}
+
+export function prod(a: ArrayLike, options: ReduceOptions = {}): NDArray | number {
+  const x = asarray(a);
+  const dtype = optionalDType(options.dtype) ?? accumulatorDType(x.dtype);
+  return finish(reduceArray(x, 'prod', ufuncAxesOf(x, options), dtype, options.keepdims ?? false)) as NDArray | number;
+}
+
+function extremum(op: 'max' | 'min') {
+  return (a: ArrayLike, options: ReduceAxisOptions = {}): NDArray | number | boolean => {
     const x = asarray(a);
-    const axes = normalizeAxes(options.axis ?? undefined, x.ndim);
-    const dtype = options.dtype !== undefined ? toDType(options.dtype) : dtypeOf(x.dtype);
-    const keepdims = options.keepdims ?? false;
-    return finish(reduceArray(x, op, axes, dtype, keepdims), options.axis == null, keepdims);
+    return finish(reduceArray(x, op, ufuncAxesOf(x, options), x.dtype, options.keepdims ?? false));
   };
 }
 
-export const sum = reduction('sum', accumulatorDType) as (a: ArrayLike, options?: ReduceOptions) => NDArray | number;
-export const prod = reduction('prod', accumulatorDType) as (a: ArrayLike, options?: ReduceOptions) => NDArray | number;
-export const max = reduction('max', (d) => d);
-export const min = reduction('min', (d) => d);
+export const max = extremum('max');
+export const min = extremum('min');
 export const amax = max;
 export const amin = min;
-export const any = reduction('any', () => 'bool') as (a: ArrayLike, options?: ReduceOptions) => NDArray | boolean;
-export const all = reduction('all', () => 'bool') as (a: ArrayLike, options?: ReduceOptions) => NDArray | boolean;
 
-/** The dtype mean/var/std return: floats keep theirs, everything else is float64. */
-function meanDType(d: DType): DType {
-  return isFloat(d) ? d : 'float64';
+function logical(op: 'any' | 'all') {
+  return (a: ArrayLike, options: ReduceAxisOptions = {}): NDArray | boolean => {
+    const x = asarray(a);
+    return finish(reduceArray(x, op, ufuncAxesOf(x, options), 'bool', options.keepdims ?? false)) as NDArray | boolean;
+  };
 }
 
-function countOf(x: NDArray, options: ReduceOptions): number {
-  return normalizeAxes(options.axis ?? undefined, x.ndim).reduce((n, a) => n * x.shape[a]!, 1);
-}
+export const any = logical('any');
+export const all = logical('all');
 
+/**
+ * np.mean: the sum divided by the count. NumPy sums integers and booleans in float64 and float16 in
+ * float32 (returning float16); with `dtype` it sums and divides in that dtype.
+ */
 export function mean(a: ArrayLike, options: ReduceOptions = {}): NDArray | number {
   const x = asarray(a);
-  const dtype = options.dtype !== undefined ? toDType(options.dtype) : meanDType(x.dtype);
-  const total = sum(x, { ...options, dtype: 'float64', keepdims: true }) as NDArray;
-  const result = uf.divide(total, countOf(x, options)).astype(dtype);
-  return finish(dropKept(result, x, options), options.axis == null, options.keepdims ?? false) as NDArray | number;
+  const axes = axesOf(x, options);
+  const given = optionalDType(options.dtype);
+  const acc = given ?? (x.dtype === 'float16' ? 'float32' : isFloat(x.dtype) ? x.dtype : 'float64');
+  const result = divideInto(reduceArray(x, 'sum', axes, acc, options.keepdims ?? false), countOf(x, axes));
+  return finish(given === undefined && x.dtype === 'float16' ? result.astype('float16') : result) as NDArray | number;
 }
 
-/** Removes the kept length-one axes when keepdims was not asked for. */
-function dropKept(result: NDArray, x: NDArray, options: ReduceOptions): NDArray {
-  if (options.keepdims) return result;
-  const axes = normalizeAxes(options.axis ?? undefined, x.ndim);
-  return axes.length === 0 ? result : result.squeeze(axes);
+/** NumPy's _var: the mean of squared deviations from the mean, in float64 for integer input. */
+function variance(a: ArrayLike, options: VarOptions): NDArray {
+  const x = asarray(a);
+  const axes = axesOf(x, options);
+  const dtype = optionalDType(options.dtype) ?? (isFloat(x.dtype) ? x.dtype : 'float64');
+  const mu = divideInto(reduceArray(x, 'sum', axes, dtype, true), countOf(x, axes));
+  const d = uf.subtract(x, mu);
+  const total = reduceArray(uf.multiply(d, d), 'sum', axes, dtype, options.keepdims ?? false);
+  return divideInto(total, Math.max(countOf(x, axes) - (options.ddof ?? 0), 0));
 }
 
 export function var_(a: ArrayLike, options: VarOptions = {}): NDArray | number {
-  const x = asarray(a);
-  const dtype = options.dtype !== undefined ? toDType(options.dtype) : meanDType(x.dtype);
-  const xf = x.astype('float64');
-  const m = mean(xf, { axis: options.axis ?? null, keepdims: true }) as NDArray | number;
-  const centered = uf.subtract(xf, m);
-  const sq = uf.multiply(centered, centered);
-  const total = sum(sq, { axis: options.axis ?? null, keepdims: true, dtype: 'float64' });
-  const n = countOf(x, options) - (options.ddof ?? 0);
-  const result = uf.divide(total, Math.max(n, 0)).astype(dtype);
-  return finish(dropKept(result, x, options), options.axis == null, options.keepdims ?? false) as NDArray | number;
+  return finish(variance(a, options)) as NDArray | number;
 }
 export { var_ as var };
 
 export function std(a: ArrayLike, options: VarOptions = {}): NDArray | number {
-  const v = var_(a, { ...options, keepdims: true, dtype: 'float64' }) as NDArray;
-  const x = asarray(a);
-  const dtype = options.dtype !== undefined ? toDType(options.dtype) : meanDType(x.dtype);
-  const result = uf.sqrt(v).astype(dtype);
-  return finish(dropKept(result, x, options), options.axis == null, options.keepdims ?? false) as NDArray | number;
+  const v = variance(a, options);
+  return finish(uf.sqrt(v).astype(v.dtype, { copy: false })) as NDArray | number;
 }
 
 function argReduction(op: 'argmax' | 'argmin') {
   return (a: ArrayLike, options: ArgOptions = {}): NDArray | number => {
     const x = asarray(a);
-    if (options.axis == null) {
-      const flat = x.ravel();
-      const r = reduceArray(flat, op, [0], 'int64', false);
-      return options.keepdims ? r.reshape(x.shape.map(() => 1)) : (r.item() as number);
+    const keepdims = options.keepdims ?? false;
+    if (options.axis === undefined || options.axis === null) {
+      // the flat index in C order: reduce over every axis at once (no copy for a strided view)
+      const r = reduceArray(x, op, x.shape.map((_, i) => i), 'int64', keepdims);
+      return finish(r) as NDArray | number;
     }
-    const axis = normalizeAxis(options.axis, x.ndim);
-    return reduceArray(x, op, [axis], 'int64', options.keepdims ?? false);
+    if (x.ndim === 0) {
+      normalizeAxis(options.axis, 1); // NumPy treats a 0-d array as 1-d here
+      return 0;
+    }
+    return finish(reduceArray(x, op, [normalizeAxis(options.axis, x.ndim)], 'int64', keepdims)) as NDArray | number;
   };
 }
 
@@ -154,20 +191,15 @@ export const argmin = argReduction('argmin');
 function scan(op: 'cumsum' | 'cumprod') {
   return (a: ArrayLike, options: ScanOptions = {}): NDArray => {
     let x = asarray(a);
-    let axis: number;
-    if (options.axis == null) {
-      x = x.ravel();
-      axis = 0;
-    } else {
-      axis = normalizeAxis(options.axis, x.ndim);
-    }
-    const dtype = options.dtype !== undefined ? toDType(options.dtype) : accumulatorDType(x.dtype);
+    if (x.ndim === 0) x = x.reshape(1); // NumPy treats a 0-d array as 1-d
+    let axis = 0;
+    if (options.axis === undefined || options.axis === null) x = x.ravel();
+    else axis = normalizeAxis(options.axis, x.ndim);
+    const dtype = optionalDType(options.dtype) ?? accumulatorDType(x.dtype);
+    // NumPy casts the input to the accumulation dtype first: cumsum([1.5, 2.7], dtype=int32) is [1, 3]
+    if (!canCastSafely(x.dtype, dtype)) x = x.astype(dtype);
     const out = NDArray.empty(x.shape, dtype);
-    if (x.ndim === 0) {
-      copyInto(out, x);
-      return out;
-    }
-    backendFor(x).scan(op, x.swapaxes(axis, -1), out.swapaxes(axis, -1));
+    if (out.size > 0) backendFor(x).scan(op, x.swapaxes(axis, -1), out.swapaxes(axis, -1));
     return out;
   };
 }
@@ -178,19 +210,19 @@ export const cumprod = scan('cumprod');
 /** Sum treating NaN as zero. */
 export function nansum(a: ArrayLike, options: ReduceOptions = {}): NDArray | number {
   const x = asarray(a);
-  const clean = isFloat(x.dtype) ? uf.where(uf.isnan(x), 0, x) : x;
-  return sum(clean, options);
+  return sum(isFloat(x.dtype) ? uf.where(uf.isnan(x), 0, x) : x, options);
 }
 
-/** Mean of the elements that are not NaN. */
+/** Mean of the elements that are not NaN (NaN where there are none). */
 export function nanmean(a: ArrayLike, options: ReduceOptions = {}): NDArray | number {
   const x = asarray(a);
   if (!isFloat(x.dtype)) return mean(x, options);
-  const valid = uf.logicalNot(uf.isnan(x));
-  const total = nansum(x, { ...options, dtype: 'float64' });
-  const count = sum(valid, { axis: options.axis ?? null, keepdims: options.keepdims ?? false });
-  const result = uf.divide(total, count);
-  const dtype = options.dtype !== undefined ? toDType(options.dtype) : x.dtype;
-  if (typeof total === 'number') return Number(result.astype(dtype).item());
-  return result.astype(dtype);
+  const given = optionalDType(options.dtype);
+  if (given !== undefined && !isFloat(given)) throw new KilnTypeError('If a is inexact, then dtype must be inexact');
+  const axes = axesOf(x, options);
+  const keepdims = options.keepdims ?? false;
+  const nan = uf.isnan(x);
+  const count = reduceArray(uf.logicalNot(nan), 'sum', axes, 'int64', keepdims);
+  const total = reduceArray(uf.where(nan, 0, x), 'sum', axes, given ?? x.dtype, keepdims);
+  return finish(divideInto(total, count)) as NDArray | number;
 }

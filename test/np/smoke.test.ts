@@ -24,7 +24,7 @@ test('reductions', () => {
   const a = np.arange(6).reshape(2, 3);
   assert.equal(np.sum(a), 15);
   assert.deepEqual((np.sum(a, { axis: 0 }) as np.NDArray).tolist(), [3, 5, 7]);
-  assert.equal((np.sum(np.array([1, 2], { dtype: 'int32' }), { axis: 0 }) as np.NDArray).dtype, 'int64');
+  assert.equal((np.sum(np.array([[1, 2]], { dtype: 'int32' }), { axis: 0 }) as np.NDArray).dtype, 'int64');
   assert.equal(np.mean(a), 2.5);
   assert.deepEqual((np.argmax(a, { axis: 1 }) as np.NDArray).tolist(), [2, 2]);
   assert.deepEqual(np.cumsum(a, { axis: 1 }).tolist(), [[0, 1, 3], [3, 7, 12]]);

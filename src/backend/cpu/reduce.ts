@@ -1,162 +1,441 @@
 /**
- * CPU reductions over the trailing axes of a view. Each output element reduces one block; the
- * block is walked with an odometer over its (collapsed) axes. Integer sums and products are
- * accumulated in JS numbers and redone in BigInt when the result leaves the exact range, so
- * int64 results are exact without paying for BigInt in the common case.
+ * CPU reductions over the trailing axes of a view. Each output element reduces one block; after
+ * merging contiguous axes a block is a few strided lines (usually one), and each line is reduced
+ * by a tight loop compiled separately for each input dtype (see `specialise`). A reduction over an
+ * outer axis with many outputs (`sum(a, {axis: 0})` of a C-ordered matrix) instead adds whole rows
+ * into an accumulator, walking memory in order.
+ *
+ * Arithmetic: floats accumulate in float64 (lines in NumPy's pairwise order) and are rounded once
+ * into the output dtype. Integer sums and products are exact: 64-bit sums add their 32-bit words
+ * separately, products fall back to BigInt when they leave a double's exact range, and the exact
+ * result wraps into the output dtype as NumPy's modular arithmetic does. Callers cast the input
+ * to the output dtype first where that cast is not safe (float to int), as NumPy does.
  */
 import { type DType, dtypeInfo, isBig } from '../../core/dtype.js';
-import type { View } from '../../core/view.js';
+import { ELEMENTWISE } from '../../core/elementwise-ops.js';
+import { toHalfBits } from '../../core/float16.js';
+import { contiguousStrides, sizeOf } from '../../core/shape.js';
+import { Storage } from '../../core/storage.js';
+import { type View, makeView } from '../../core/view.js';
 import type { ReduceOp } from '../backend.js';
-import { collapseAxes } from './elementwise.js';
-import { ELEMENTWISE_HELPERS } from './helpers.js';
+import { collapseAxes, runElementwise } from './elementwise.js';
 
-/** Visits every element offset of a block (shape/strides) starting at `base`. */
-function forEachOffset(base: number, shape: number[], strides: number[], visit: (offset: number, k: number) => boolean | void): void {
-  const nd = shape.length;
-  let total = 1;
-  for (const n of shape) total *= n;
-  if (total === 0) return;
-  const counter = new Array<number>(nd).fill(0);
-  let off = base;
-  for (let k = 0; k < total; k++) {
-    if (visit(off, k) === false) return;
-    for (let d = nd - 1; d >= 0; d--) {
-      off += strides[d]!;
-      if (++counter[d]! < shape[d]!) break;
-      counter[d] = 0;
-      off -= strides[d]! * shape[d]!;
+/** A typed array read as numbers; the 64-bit kernels are handed BigInt arrays under this type. */
+type Nums = ArrayLike<number>;
+type LineKernel<T> = (a: Nums, p: number, n: number, s: number) => T;
+/** Reduces n rows (stride s) of k elements (stride ks) from p into acc[0..k). */
+type RowsKernel = (a: Nums, p: number, n: number, s: number, k: number, ks: number, acc: Float64Array) => void;
+
+// ---- kernels: self-contained, since they are recompiled from their source (see specialise) ------
+
+/** NumPy's pairwise summation (eight accumulators, blocks of 128), in float64. */
+function sumLine(a: Nums, p: number, n: number, s: number): number {
+  if (n < 8) {
+    let res = 0;
+    for (let i = 0; i < n; i++) res += a[p + i * s]!;
+    return res;
+  }
+  if (n <= 128) {
+    let r0 = a[p]!, r1 = a[p + s]!, r2 = a[p + 2 * s]!, r3 = a[p + 3 * s]!;
+    let r4 = a[p + 4 * s]!, r5 = a[p + 5 * s]!, r6 = a[p + 6 * s]!, r7 = a[p + 7 * s]!;
+    let i = 8;
+    for (; i < n - (n % 8); i += 8) {
+      const q = p + i * s;
+      r0 += a[q]!; r1 += a[q + s]!; r2 += a[q + 2 * s]!; r3 += a[q + 3 * s]!;
+      r4 += a[q + 4 * s]!; r5 += a[q + 5 * s]!; r6 += a[q + 6 * s]!; r7 += a[q + 7 * s]!;
+    }
+    let res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
+    for (; i < n; i++) res += a[p + i * s]!;
+    return res;
+  }
+  let n2 = Math.floor(n / 2);
+  n2 -= n2 % 8;
+  return sumLine(a, p, n2, s) + sumLine(a, p + n2 * s, n - n2, s);
+}
+
+/**
+ * The exact sum of int64 or uint64 elements, handed over as their little-endian 32-bit words (`a`
+ * is an Int32Array for int64, a Uint32Array for uint64; p and s still count 64-bit elements).
+ * High and low words are summed separately, each exactly in a double, 2^20 elements at a time.
+ */
+function sumWordsLine(a: Nums, p: number, n: number, s: number): bigint {
+  let total = 0n;
+  for (let start = 0; start < n; start += 1048576) {
+    const end = Math.min(n, start + 1048576);
+    let lo = 0;
+    let hi = 0;
+    for (let i = start, q = 2 * (p + start * s); i < end; i++, q += 2 * s) {
+      lo += a[q]! >>> 0;
+      hi += a[q + 1]!;
+    }
+    total += BigInt(hi) * 4294967296n + BigInt(lo);
+  }
+  return total;
+}
+
+/** int64/uint64 words (as in sumWordsLine) converted to doubles and summed, as NumPy does for a float result. */
+function sumWordsAsNumberLine(a: Nums, p: number, n: number, s: number): number {
+  let res = 0;
+  for (let i = 0, q = 2 * p; i < n; i++, q += 2 * s) res += a[q + 1]! * 4294967296 + (a[q]! >>> 0); // rounds once
+  return res;
+}
+
+/** Big-endian hosts: int64/uint64 sums in BigInt. */
+function sumBigLine(a: Nums, p: number, n: number, s: number): bigint {
+  const b = a as unknown as ArrayLike<bigint>;
+  let res = 0n;
+  for (let i = 0; i < n; i++) res += b[p + i * s]!;
+  return res;
+}
+
+/** Big-endian hosts: int64/uint64 summed as doubles. */
+function sumBigAsNumberLine(a: Nums, p: number, n: number, s: number): number {
+  const b = a as unknown as ArrayLike<bigint>;
+  let res = 0;
+  for (let i = 0; i < n; i++) res += Number(b[p + i * s]!);
+  return res;
+}
+
+function prodLine(a: Nums, p: number, n: number, s: number): number {
+  let res = 1;
+  for (let i = 0; i < n; i++) res *= a[p + i * s]!;
+  return res;
+}
+
+/** The exact product wrapped to 64 bits, for integers of any width (BigInt(x) of a BigInt is x). */
+function prodExactLine(a: Nums, p: number, n: number, s: number): bigint {
+  let res = 1n;
+  for (let i = 0; i < n; i++) res = BigInt.asIntN(64, res * BigInt(a[p + i * s]!));
+  return res;
+}
+
+/** int64/uint64 multiplied as doubles, for a float result dtype. */
+function prodBigAsNumberLine(a: Nums, p: number, n: number, s: number): number {
+  const b = a as unknown as ArrayLike<bigint>;
+  let res = 1;
+  for (let i = 0; i < n; i++) res *= Number(b[p + i * s]!);
+  return res;
+}
+
+// The comparison kernels also run on BigInt arrays: `<=` and `!=` work on both, and `v !== v`
+// (NaN) is never true for a BigInt.
+
+/** Index of the first maximum; the first NaN wins, as NaN propagates. */
+function argmaxLine(a: Nums, p: number, n: number, s: number): number {
+  let best = a[p]!;
+  let k = 0;
+  if (best !== best) return 0;
+  for (let i = 1, q = p + s; i < n; i++, q += s) {
+    const v = a[q]!;
+    if (!(v <= best)) {
+      best = v;
+      k = i;
+      if (v !== v) break;
+    }
+  }
+  return k;
+}
+
+function argminLine(a: Nums, p: number, n: number, s: number): number {
+  let best = a[p]!;
+  let k = 0;
+  if (best !== best) return 0;
+  for (let i = 1, q = p + s; i < n; i++, q += s) {
+    const v = a[q]!;
+    if (!(v >= best)) {
+      best = v;
+      k = i;
+      if (v !== v) break;
+    }
+  }
+  return k;
+}
+
+/** Index of the first nonzero element (NaN counts as nonzero), or -1. */
+function firstNonzeroLine(a: Nums, p: number, n: number, s: number): number {
+  for (let i = 0, q = p; i < n; i++, q += s) if (a[q] != 0) return i;
+  return -1;
+}
+
+function firstZeroLine(a: Nums, p: number, n: number, s: number): number {
+  for (let i = 0, q = p; i < n; i++, q += s) if (a[q] == 0) return i;
+  return -1;
+}
+
+/** acc[j] = sum over rows of element j (numbers only), from 0 as NumPy; four rows per pass halve the traffic to acc. */
+function sumRows(a: Nums, p: number, n: number, s: number, k: number, ks: number, acc: Float64Array): void {
+  acc.fill(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4, p += 4 * s) {
+    for (let j = 0, q = p; j < k; j++, q += ks) acc[j] += (a[q]! + a[q + s]!) + (a[q + 2 * s]! + a[q + 3 * s]!);
+  }
+  for (; i < n; i++, p += s) {
+    for (let j = 0, q = p; j < k; j++, q += ks) acc[j] += a[q]!;
+  }
+}
+
+/** acc[j] = max over rows of element j; a NaN sticks (v > NaN is false, and NaN replaces anything). */
+function maxRows(a: Nums, p: number, n: number, s: number, k: number, ks: number, acc: Float64Array): void {
+  for (let j = 0, q = p; j < k; j++, q += ks) acc[j] = a[q]!;
+  for (let i = 1; i < n; i++) {
+    p += s;
+    for (let j = 0, q = p; j < k; j++, q += ks) {
+      const v = a[q]!;
+      if (v > acc[j]! || v !== v) acc[j] = v;
     }
   }
 }
 
-type Reader = (a: ArrayLike<number | bigint>, i: number) => number;
-
-function numberReader(dtype: DType): Reader {
-  if (dtype === 'float16') return (a, i) => ELEMENTWISE_HELPERS.halfToNum(a[i] as number);
-  if (isBig(dtype)) return (a, i) => Number(a[i]);
-  return (a, i) => a[i] as number;
-}
-
-function storeNumber(outArr: { [i: number]: number | bigint }, dtype: DType, i: number, v: number): void {
-  if (dtype === 'bool') outArr[i] = v !== 0 ? 1 : 0;
-  else if (dtype === 'float16') outArr[i] = ELEMENTWISE_HELPERS.numToHalf(v);
-  else if (isBig(dtype)) outArr[i] = ELEMENTWISE_HELPERS.numToBig(v);
-  else outArr[i] = v;
-}
-
-export function reduceCpu(op: ReduceOp, x: View, reduceNdim: number, out: View): void {
-  const keepNdim = x.shape.length - reduceNdim;
-  const keepShape = x.shape.slice(0, keepNdim);
-  const keepStrides = x.elementStrides.slice(0, keepNdim);
-  const [rShape, [rStrides]] = collapseAxes(x.shape.slice(keepNdim), [x.elementStrides.slice(keepNdim)]);
-  const src = x.storage.typed(x.dtype);
-  const dst = out.storage.typed(out.dtype) as unknown as { [i: number]: number | bigint; length: number };
-  const read = numberReader(x.dtype);
-  const isFloatIn = dtypeInfo(x.dtype).kind === 'f';
-  const exactInt = !isFloatIn && (op === 'sum' || op === 'prod');
-  const bigIn = isBig(x.dtype);
-  let k = 0;
-  const outStrides = out.elementStrides;
-  const outShape = out.shape;
-  // walk output elements and the matching block bases together
-  forEachOffset(x.offset, keepShape as number[], keepStrides as number[], (base) => {
-    let o = out.offset;
-    let rem = k;
-    for (let d = outShape.length - 1; d >= 0; d--) {
-      const n = outShape[d]!;
-      o += (rem % n) * outStrides[d]!;
-      rem = Math.floor(rem / n);
+function minRows(a: Nums, p: number, n: number, s: number, k: number, ks: number, acc: Float64Array): void {
+  for (let j = 0, q = p; j < k; j++, q += ks) acc[j] = a[q]!;
+  for (let i = 1; i < n; i++) {
+    p += s;
+    for (let j = 0, q = p; j < k; j++, q += ks) {
+      const v = a[q]!;
+      if (v < acc[j]! || v !== v) acc[j] = v;
     }
-    k++;
-    reduceBlock(op, src, read, base, rShape, rStrides!, isFloatIn, exactInt, bigIn, dst, out.dtype, o);
-  });
+  }
 }
 
-function reduceBlock(
-  op: ReduceOp, src: ArrayLike<number | bigint>, read: Reader, base: number, shape: number[], strides: number[],
-  isFloatIn: boolean, exactInt: boolean, bigIn: boolean,
-  dst: { [i: number]: number | bigint }, outDtype: DType, o: number,
+const specialised = new Map<string, unknown>();
+
+/**
+ * A copy of `kernel` compiled for one input dtype. V8 optimises a typed-array loop for the array
+ * types it has seen, and a loop shared by every dtype turns megamorphic and several times slower;
+ * compiling the same source once per dtype keeps each copy monomorphic. Hence kernels may use only
+ * their arguments and globals.
+ */
+export function specialise<F extends (...args: never[]) => unknown>(kernel: F, dtype: string): F {
+  const key = `${kernel.name}:${dtype}`;
+  let f = specialised.get(key) as F | undefined;
+  if (!f) {
+    f = new Function(`return (${kernel.toString()}); // for ${dtype}`)() as F;
+    specialised.set(key, f);
+  }
+  return f;
+}
+
+// ---- the driver ---------------------------------------------------------------------------------
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+/** Up to this many integers below 2^32 in magnitude, every partial sum is exact in a double. */
+const EXACT_CHUNK = 2 ** 21;
+
+type Result = number | bigint | boolean;
+type Dst = { [i: number]: number | bigint };
+
+/** float16 is read through a float32 copy (exact), so the kernels see plain numbers. */
+function readable(x: View): View {
+  if (x.dtype !== 'float16') return x;
+  const out = makeView(Storage.allocate('float32', sizeOf(x.shape)), 'float32', x.shape, contiguousStrides(x.shape), 0);
+  runElementwise(ELEMENTWISE.copy, [x], out, 'float16');
+  return out;
+}
+
+/**
+ * How a result is written into an output of `dtype`. Integer results are exact and wrap into
+ * narrower integer dtypes as NumPy's fixed-width arithmetic does (typed arrays wrap numbers).
+ */
+function storer(dtype: DType): (dst: Dst, o: number, v: Result) => void {
+  const kind = dtypeInfo(dtype).kind;
+  if (dtype === 'bool') return (dst, o, v) => (dst[o] = v != 0 ? 1 : 0); // NaN is true
+  if (dtype === 'float16') return (dst, o, v) => (dst[o] = toHalfBits(Number(v)));
+  if (kind === 'f') return (dst, o, v) => (dst[o] = Number(v));
+  if (isBig(dtype)) {
+    return (dst, o, v) => {
+      if (typeof v === 'bigint') dst[o] = v;
+      else dst[o] = Number.isFinite(v) ? BigInt(Math.trunc(Number(v))) : -(2n ** 63n);
+    };
+  }
+  return (dst, o, v) => (dst[o] = typeof v === 'bigint' ? Number(BigInt.asUintN(32, v)) : Number(v));
+}
+
+/** Calls visit(p, q) at every position of an odometer over shape, with offsets along two stride sets. */
+function forEachOffset(
+  shape: readonly number[], sp: readonly number[], sq: readonly number[], visit: (p: number, q: number) => boolean | void,
 ): void {
+  const nd = shape.length;
+  const total = sizeOf(shape);
+  const counter = new Array<number>(nd).fill(0);
+  let p = 0;
+  let q = 0;
+  for (let k = 0; k < total; k++) {
+    if (visit(p, q) === false) return;
+    for (let d = nd - 1; d >= 0; d--) {
+      p += sp[d]!;
+      q += sq[d]!;
+      if (++counter[d]! < shape[d]!) break;
+      counter[d] = 0;
+      p -= sp[d]! * shape[d]!;
+      q -= sq[d]! * shape[d]!;
+    }
+  }
+}
+
+export function reduceCpu(op: ReduceOp, input: View, reduceNdim: number, out: View): void {
+  const keepNdim = input.shape.length - reduceNdim;
+  if (sizeOf(input.shape.slice(0, keepNdim)) === 0) return;
+  const dst = out.storage.typed(out.dtype) as unknown as Dst;
+  const put = storer(out.dtype);
+  const x = readable(input);
+  const [keepShape, [keepStrides, outStrides]] = collapseAxes(
+    x.shape.slice(0, keepNdim), [x.elementStrides.slice(0, keepNdim), out.elementStrides],
+  );
+  const blockSize = sizeOf(x.shape.slice(keepNdim));
+  if (blockSize === 0) {
+    if (op !== 'sum' && op !== 'prod' && op !== 'any' && op !== 'all') throw new Error(`${op} of an empty block`);
+    const identity = op === 'prod' || op === 'all' ? 1 : 0;
+    forEachOffset(keepShape, keepStrides!, outStrides!, (_, o) => put(dst, out.offset + o, identity));
+    return;
+  }
+  // A block is lines (outer axes, usually none) of n elements at stride s; collapsing leaves no
+  // axes at all for a block of one element.
+  const [blockShape, [blockStrides]] = collapseAxes(x.shape.slice(keepNdim), [x.elementStrides.slice(keepNdim)]);
+  const block: Block = { n: blockShape.pop() ?? 1, s: blockStrides!.pop() ?? 0, shape: blockShape, strides: blockStrides!, size: blockSize };
+  if (reduceRows(op, x, block, keepShape, keepStrides!, outStrides!, dst, out.offset, put)) return;
+  const reduceBlock = blockReducer(op, x, out.dtype, block);
+  forEachOffset(keepShape, keepStrides!, outStrides!, (p, o) => put(dst, out.offset + o, reduceBlock(x.offset + p)));
+}
+
+interface Block { n: number; s: number; shape: number[]; strides: number[]; size: number }
+
+/**
+ * The row-wise path: when the innermost kept axis runs faster through memory than the reduced
+ * line (a reduction over an outer axis), sums, maxima and minima add whole rows into an
+ * accumulator instead of walking one strided column per output. Returns false when it does not
+ * apply.
+ */
+function reduceRows(
+  op: ReduceOp, x: View, block: Block, keepShape: number[], keepStrides: number[], outStrides: number[],
+  dst: Dst, outOffset: number, put: (dst: Dst, o: number, v: Result) => void,
+): boolean {
+  if (op !== 'sum' && op !== 'max' && op !== 'min') return false;
+  if (isBig(x.dtype) || block.shape.length > 0 || keepShape.length === 0 || block.n > EXACT_CHUNK) return false;
+  const last = keepShape.length - 1;
+  const k = keepShape[last]!;
+  const ks = keepStrides[last]!;
+  const os = outStrides[last]!;
+  if (Math.abs(ks) >= Math.abs(block.s) || k < 8) return false;
+  const acc = new Float64Array(k);
+  const kernel = specialise((op === 'sum' ? sumRows : op === 'max' ? maxRows : minRows) as RowsKernel, x.dtype);
+  const a = x.storage.typed(x.dtype) as unknown as Nums;
+  forEachOffset(keepShape.slice(0, last), keepStrides.slice(0, last), outStrides.slice(0, last), (p, o) => {
+    kernel(a, x.offset + p, block.n, block.s, k, ks, acc);
+    for (let j = 0; j < k; j++) put(dst, outOffset + o + j * os, acc[j]!);
+  });
+  return true;
+}
+
+/** Calls visit(p, line) with the start of each line of a block; visit may stop the walk by returning false. */
+function forEachLine(block: Block, base: number, visit: (p: number, line: number) => boolean | void): void {
+  let line = 0;
+  forEachOffset(block.shape, block.strides, block.strides, (p) => visit(base + p, line++));
+}
+
+/** How one block, starting at `base`, becomes one result. */
+function blockReducer(op: ReduceOp, x: View, outDtype: DType, block: Block): (base: number) => Result {
+  const { dtype } = x;
+  const { n, s } = block;
+  const a = x.storage.typed(dtype) as unknown as Nums;
+  const big = isBig(dtype);
+  const intIn = dtypeInfo(dtype).kind !== 'f';
+  const floatOut = dtypeInfo(outDtype).kind === 'f';
+  const oneLine = block.shape.length === 0;
+  // sums of numbers: one line, several lines, or chunks exact as BigInt
+  const sumWith = (kernel: LineKernel<number>, arr: Nums): ((base: number) => number) => {
+    if (oneLine) return (base) => 0 + kernel(arr, base, n, s); // from the identity: -0.0 sums to 0.0
+    return (base) => {
+      let total = 0;
+      forEachLine(block, base, (p) => void (total += kernel(arr, p, n, s)));
+      return total;
+    };
+  };
+  const bigSumWith = (kernel: LineKernel<bigint>, arr: Nums): ((base: number) => bigint) => (base) => {
+    let total = 0n;
+    forEachLine(block, base, (p) => void (total += kernel(arr, p, n, s)));
+    return total;
+  };
+
   switch (op) {
-    case 'sum':
-    case 'prod': {
-      const isSum = op === 'sum';
-      let acc = isSum ? 0 : 1;
-      let exact = true; // integer results stay exact while every value and partial result is a safe integer
-      forEachOffset(base, shape, strides, (i) => {
-        const v = read(src, i);
-        acc = isSum ? acc + v : acc * v;
-        if (exactInt && !(Math.abs(acc) <= Number.MAX_SAFE_INTEGER && Math.abs(v) <= Number.MAX_SAFE_INTEGER)) exact = false;
-      });
-      if (exactInt && !exact) {
-        // redo exactly: BigInt accumulation wraps like NumPy's 64-bit integers
-        let big = isSum ? 0n : 1n;
-        forEachOffset(base, shape, strides, (i) => {
-          const v = typeof src[i] === 'bigint' ? (src[i] as bigint) : BigInt(src[i] as number);
-          big = isSum ? big + v : BigInt.asIntN(64, big * v);
-        });
-        if (isBig(outDtype)) dst[o] = big;
-        else storeNumber(dst, outDtype, o, Number(big));
-        return;
+    case 'sum': {
+      if (big) {
+        const words = LITTLE_ENDIAN ? x.storage.typed(dtype === 'int64' ? 'int32' : 'uint32') as unknown as Nums : a;
+        // NumPy converts each element to a double for a float result (inexact beyond 2^53)
+        if (floatOut) return sumWith(specialise(LITTLE_ENDIAN ? sumWordsAsNumberLine : sumBigAsNumberLine, dtype), words);
+        return bigSumWith(specialise(LITTLE_ENDIAN ? sumWordsLine : sumBigLine, dtype), words);
       }
-      storeNumber(dst, outDtype, o, acc);
-      return;
+      const kernel = specialise(sumLine, dtype);
+      if (intIn && block.size > EXACT_CHUNK) {
+        // so many integers that a double could lose digits: add exact chunks as BigInt
+        const chunked: LineKernel<bigint> = (arr, p) => {
+          let total = 0n;
+          for (let i = 0; i < n; i += EXACT_CHUNK) total += BigInt(kernel(arr, p + i * s, Math.min(EXACT_CHUNK, n - i), s));
+          return total;
+        };
+        const exact = bigSumWith(chunked, a);
+        return floatOut ? (base) => Number(exact(base)) : exact;
+      }
+      return sumWith(kernel, a);
+    }
+    case 'prod': {
+      if (floatOut) {
+        const kernel = big ? specialise(prodBigAsNumberLine, dtype) : specialise(prodLine, dtype);
+        return (base) => {
+          let total = 1;
+          forEachLine(block, base, (p) => void (total *= kernel(a, p, n, s)));
+          return total;
+        };
+      }
+      const exactKernel = specialise(prodExactLine, dtype);
+      const kernel = big ? undefined : specialise(prodLine, dtype);
+      return (base) => {
+        if (kernel) {
+          let total = 1;
+          forEachLine(block, base, (p) => void (total *= kernel(a, p, n, s)));
+          // A product of integers only grows in magnitude (or becomes 0), so a result in the
+          // exact range means every partial product was exact.
+          if (Math.abs(total) <= Number.MAX_SAFE_INTEGER) return total;
+        }
+        let exact = 1n;
+        forEachLine(block, base, (p) => void (exact = BigInt.asIntN(64, exact * exactKernel(a, p, n, s))));
+        return exact;
+      };
     }
     case 'max':
     case 'min':
     case 'argmax':
     case 'argmin': {
       const isMax = op === 'max' || op === 'argmax';
-      if (bigIn && (op === 'max' || op === 'min')) {
-        let best: bigint | undefined;
-        forEachOffset(base, shape, strides, (i) => {
-          const v = src[i] as bigint;
-          if (best === undefined || (isMax ? v > best : v < best)) best = v;
+      const kernel = specialise(isMax ? argmaxLine : argminLine, dtype);
+      const wantIndex = op === 'argmax' || op === 'argmin';
+      if (oneLine) return wantIndex ? (base) => kernel(a, base, n, s) : (base) => a[base + kernel(a, base, n, s) * s]!;
+      return (base) => {
+        let best: number | bigint = 0;
+        let bestIndex = -1;
+        forEachLine(block, base, (p, line) => {
+          const k = kernel(a, p, n, s);
+          const v = a[p + k * s]!;
+          if (bestIndex < 0 || v !== v || (isMax ? v > best : v < best)) {
+            best = v;
+            bestIndex = line * n + k;
+          }
+          return v === v; // the first NaN is the answer
         });
-        if (best === undefined) throw new Error('zero-size reduction');
-        if (isBig(outDtype)) dst[o] = best;
-        else storeNumber(dst, outDtype, o, Number(best));
-        return;
-      }
-      let best = NaN;
-      let bestK = -1;
-      forEachOffset(base, shape, strides, (i, kk) => {
-        const v = read(src, i);
-        if (bestK < 0) {
-          best = v;
-          bestK = kk;
-          return isFloatIn && v !== v ? false : undefined;
-        }
-        if (isFloatIn && v !== v) {
-          best = v;
-          bestK = kk;
-          return false; // NaN wins and the first NaN is the answer
-        }
-        if (isMax ? v > best : v < best) {
-          best = v;
-          bestK = kk;
-        }
-        return undefined;
-      });
-      if (op === 'argmax' || op === 'argmin') storeNumber(dst, outDtype, o, bestK);
-      else storeNumber(dst, outDtype, o, best);
-      return;
+        return wantIndex ? bestIndex : best;
+      };
     }
     case 'any':
     case 'all': {
       const isAny = op === 'any';
-      let result = !isAny;
-      forEachOffset(base, shape, strides, (i) => {
-        const v = src[i];
-        const truthy = typeof v === 'bigint' ? v !== 0n : read(src, i) !== 0;
-        if (truthy === isAny) {
-          result = isAny;
-          return false;
-        }
-        return undefined;
-      });
-      storeNumber(dst, outDtype, o, result ? 1 : 0);
-      return;
+      const kernel = specialise(isAny ? firstNonzeroLine : firstZeroLine, dtype);
+      return (base) => {
+        let found = false;
+        forEachLine(block, base, (p) => {
+          found = kernel(a, p, n, s) >= 0;
+          return !found;
+        });
+        return isAny ? found : !found;
+      };
     }
   }
 }

@@ -1,55 +1,108 @@
-/** CPU inclusive scans (cumsum, cumprod) along the last axis. */
-import { isBig } from '../../core/dtype.js';
+/**
+ * CPU inclusive scans (cumsum, cumprod) along the last axis. NumPy accumulates in the output dtype,
+ * rounding or wrapping at every step, and so do these loops: float32 and float16 round each
+ * partial result, integers wrap (exactly: 64-bit types in BigInt, 32-bit products with
+ * Math.imul). Callers cast the input to the output dtype first when that cast is not safe.
+ */
+import { type DType, dtypeInfo, isBig } from '../../core/dtype.js';
+import { fromHalfBits, toHalfBits } from '../../core/float16.js';
 import type { View } from '../../core/view.js';
 import type { ScanOp } from '../backend.js';
-import { ELEMENTWISE_HELPERS as H } from './helpers.js';
+import { specialise } from './reduce.js';
+
+type Values = { [i: number]: number | bigint };
+
+/** One lane: n elements of src from p at stride s into dst from q at stride t. */
+type Lane = (src: Values, p: number, s: number, dst: Values, q: number, t: number, n: number, isSum: boolean, flag: boolean) => void;
+
+// Kernels are specialised per dtype pair (see reduce.ts), so they use only arguments and globals.
+
+/** Number inputs into float32 (`flag`: round every step) or float64. */
+function scanFloat(src: Values, p: number, s: number, dst: Values, q: number, t: number, n: number, isSum: boolean, flag: boolean): void {
+  let acc = isSum ? 0 : 1;
+  for (let i = 0; i < n; i++, p += s, q += t) {
+    acc = isSum ? acc + (src[p] as number) : acc * (src[p] as number);
+    if (flag) acc = Math.fround(acc);
+    dst[q] = acc;
+  }
+}
+
+/** Number inputs into 8- to 32-bit integers: the store wraps and is read back; `flag`: 32-bit products need imul. */
+function scanInt(src: Values, p: number, s: number, dst: Values, q: number, t: number, n: number, isSum: boolean, flag: boolean): void {
+  let acc = isSum ? 0 : 1;
+  for (let i = 0; i < n; i++, p += s, q += t) {
+    const v = src[p] as number;
+    acc = isSum ? acc + v : flag ? Math.imul(acc, v) : acc * v;
+    dst[q] = acc;
+    acc = dst[q] as number;
+  }
+}
+
+/** Integers into int64/uint64, exactly (the typed array wraps each stored value to 64 bits). */
+function scanBig(src: Values, p: number, s: number, dst: Values, q: number, t: number, n: number, isSum: boolean): void {
+  let acc = isSum ? 0n : 1n;
+  for (let i = 0; i < n; i++, p += s, q += t) {
+    const v = BigInt(src[p]!);
+    acc = BigInt.asIntN(64, isSum ? acc + v : acc * v);
+    dst[q] = acc;
+  }
+}
+
+/** The rare pairs (float16 on either side, 64-bit into narrower, bool results), through conversions. */
+function generalLane(inDtype: DType, outDtype: DType): Lane {
+  const read: (v: number | bigint) => number = inDtype === 'float16' ? (v) => fromHalfBits(v as number) : Number;
+  const bits = dtypeInfo(outDtype).itemsize * 8;
+  const kind = dtypeInfo(outDtype).kind;
+  // the value as the output holds it, and how it is stored
+  const round: (x: number) => number = outDtype === 'bool' ? (x) => (x !== 0 ? 1 : 0)
+    : outDtype === 'float16' ? (x) => fromHalfBits(toHalfBits(x))
+    : outDtype === 'float32' ? Math.fround
+    : kind === 'f' ? (x) => x
+    : (x) => Number(kind === 'u' ? BigInt.asUintN(bits, BigInt(x)) : BigInt.asIntN(bits, BigInt(x)));
+  const encode: (x: number) => number = outDtype === 'float16' ? toHalfBits : (x) => x;
+  return (src, p, s, dst, q, t, n, isSum) => {
+    let acc = isSum ? 0 : 1;
+    for (let i = 0; i < n; i++, p += s, q += t) {
+      acc = round(isSum ? acc + read(src[p]!) : acc * read(src[p]!));
+      dst[q] = encode(acc);
+    }
+  };
+}
+
+function laneKernel(inDtype: DType, outDtype: DType): Lane {
+  const key = `${inDtype}>${outDtype}`;
+  if (isBig(outDtype)) return specialise(scanBig, key) as Lane;
+  const plainIn = inDtype !== 'float16' && !isBig(inDtype);
+  if (plainIn && (outDtype === 'float64' || outDtype === 'float32')) return specialise(scanFloat, key);
+  if (plainIn && dtypeInfo(outDtype).kind !== 'f' && outDtype !== 'bool') return specialise(scanInt, key);
+  return generalLane(inDtype, outDtype);
+}
 
 export function scanCpu(op: ScanOp, x: View, out: View): void {
   const nd = x.shape.length;
   const n = nd === 0 ? 1 : x.shape[nd - 1]!;
   const xs = nd === 0 ? 0 : x.elementStrides[nd - 1]!;
   const os = nd === 0 ? 0 : out.elementStrides[nd - 1]!;
-  const src = x.storage.typed(x.dtype) as unknown as (number | bigint)[];
-  const dst = out.storage.typed(out.dtype) as unknown as (number | bigint)[];
+  const src = x.storage.typed(x.dtype) as unknown as Values;
+  const dst = out.storage.typed(out.dtype) as unknown as Values;
+  const lane = laneKernel(x.dtype, out.dtype);
   const isSum = op === 'cumsum';
-  const big = isBig(out.dtype);
-  const readNum = (i: number): number =>
-    x.dtype === 'float16' ? H.halfToNum(src[i] as number) : Number(src[i]);
-  const lanes = nd <= 1 ? 1 : x.shape.slice(0, -1).reduce((a, b) => a * b, 1);
-  for (let lane = 0; lane < lanes; lane++) {
-    let xo = x.offset;
-    let oo = out.offset;
-    let rem = lane;
-    for (let d = nd - 2; d >= 0; d--) {
-      const size = x.shape[d]!;
-      const c = rem % size;
-      rem = Math.floor(rem / size);
-      xo += c * x.elementStrides[d]!;
-      oo += c * out.elementStrides[d]!;
-    }
-    if (big) {
-      let acc = isSum ? 0n : 1n;
-      for (let i = 0; i < n; i++) {
-        const v = src[xo + i * xs]!;
-        const b = typeof v === 'bigint' ? v : BigInt(Math.trunc(v));
-        acc = BigInt.asIntN(64, isSum ? acc + b : acc * b);
-        dst[oo + i * os] = acc;
-      }
-    } else {
-      let acc = isSum ? 0 : 1;
-      for (let i = 0; i < n; i++) {
-        const v = readNum(xo + i * xs);
-        acc = isSum ? acc + v : acc * v;
-        if (out.dtype === 'float16') {
-          dst[oo + i * os] = H.numToHalf(acc);
-          acc = H.halfToNum(dst[oo + i * os] as number); // NumPy accumulates in the output dtype
-        } else if (out.dtype === 'float32') {
-          acc = Math.fround(acc);
-          dst[oo + i * os] = acc;
-        } else {
-          dst[oo + i * os] = out.dtype === 'bool' ? (acc !== 0 ? 1 : 0) : acc;
-        }
-      }
+  // float32 rounding for scanFloat, Math.imul for 32-bit products in scanInt
+  const flag = out.dtype === 'float32' || dtypeInfo(out.dtype).itemsize === 4;
+  const outer = x.shape.slice(0, -1);
+  const lanes = outer.reduce((a, b) => a * b, 1);
+  const counter = new Array<number>(outer.length).fill(0);
+  let p = x.offset;
+  let q = out.offset;
+  for (let k = 0; k < lanes; k++) {
+    lane(src, p, xs, dst, q, os, n, isSum, flag);
+    for (let d = outer.length - 1; d >= 0; d--) {
+      p += x.elementStrides[d]!;
+      q += out.elementStrides[d]!;
+      if (++counter[d]! < outer[d]!) break;
+      counter[d] = 0;
+      p -= x.elementStrides[d]! * outer[d]!;
+      q -= out.elementStrides[d]! * outer[d]!;
     }
   }
 }
