@@ -10,6 +10,7 @@ import {
   broadcastStrides, contiguousStrides, isContiguous, normalizeAxis, shapesEqual, sizeOf,
 } from '../core/shape.js';
 import { Storage } from '../core/storage.js';
+import { reshapeStrides, resolveReshape } from '../core/reshape.js';
 import type { View } from '../core/view.js';
 import { backendFor } from '../backend/backend.js';
 import { ELEMENTWISE } from '../core/elementwise-ops.js';
@@ -276,6 +277,12 @@ export class NDArray implements View {
     return out;
   }
 
+  /** Iterates over the first axis, as NumPy does (`const [x, y] = np.loadtxt(f, {unpack: true})`). */
+  *[Symbol.iterator](): Iterator<NDArray | number | boolean> {
+    if (this.ndim === 0) throw new TypeError('iteration over a 0-d array');
+    for (let i = 0; i < this.shape[0]!; i++) yield this.get(i);
+  }
+
   // ---- display ------------------------------------------------------------------------------
 
   /** NumPy's print format: `[[1. 2.]\n [3. 4.]]`. */
@@ -344,61 +351,4 @@ export class NDArray implements View {
 function flattenShapeArgs(args: (number | readonly number[])[]): number[] {
   if (args.length === 1 && typeof args[0] !== 'number') return [...args[0]!];
   return args as number[];
-}
-
-/** Resolves one -1 in a reshape target, with NumPy's messages. */
-function resolveReshape(size: number, shape: number[]): number[] {
-  const unknown = shape.filter((d) => d === -1).length;
-  if (unknown > 1) throw new ValueError('can only specify one unknown dimension');
-  for (const d of shape) {
-    if (!Number.isInteger(d)) throw new TypeError(`'${d}' cannot be interpreted as an integer`);
-    if (d < -1) throw new ValueError('negative dimensions not allowed');
-  }
-  const known = shape.filter((d) => d !== -1).reduce((a, b) => a * b, 1);
-  const fail = (): never => {
-    throw new ValueError(`cannot reshape array of size ${size} into shape ${shapeString(shape)}`);
-  };
-  if (unknown === 1) {
-    if (known === 0 || size % known !== 0) fail();
-    return shape.map((d) => (d === -1 ? size / known : d));
-  }
-  if (known !== size) fail();
-  return shape;
-}
-
-/** Strides for viewing (shape, strides) as newShape without copying, or null (NumPy's algorithm). */
-function reshapeStrides(shape: readonly number[], strides: readonly number[], newShape: number[]): number[] | null {
-  if (sizeOf(shape) === 0 || isContiguous(shape, strides)) return contiguousStrides(newShape);
-  const oldDims: number[] = [];
-  const oldStrides: number[] = [];
-  shape.forEach((d, i) => {
-    if (d !== 1) {
-      oldDims.push(d);
-      oldStrides.push(strides[i]!);
-    }
-  });
-  const out = new Array<number>(newShape.length).fill(0);
-  let oi = 0;
-  let oj = 1;
-  let ni = 0;
-  let nj = 1;
-  while (ni < newShape.length && oi < oldDims.length) {
-    let np = newShape[ni]!;
-    let op = oldDims[oi]!;
-    while (np !== op) {
-      if (np < op) np *= newShape[nj++]!;
-      else op *= oldDims[oj++]!;
-    }
-    for (let ok = oi; ok < oj - 1; ok++) {
-      if (oldStrides[ok] !== oldDims[ok + 1]! * oldStrides[ok + 1]!) return null;
-    }
-    out[nj - 1] = oldStrides[oj - 1]!;
-    for (let nk = nj - 1; nk > ni; nk--) out[nk - 1] = out[nk]! * newShape[nk]!;
-    ni = nj++;
-    oi = oj++;
-  }
-  // trailing ones in the new shape
-  const last = ni >= 1 ? out[ni - 1]! : 1;
-  for (let nk = ni; nk < newShape.length; nk++) out[nk] = last;
-  return out;
 }

@@ -1,0 +1,124 @@
+/**
+ * The backward pass: collects the nodes reachable from the outputs, counts how many inputs feed
+ * each, and walks them in reverse topological order (a node runs once, after every consumer of
+ * its output has sent its gradient), summing gradients that arrive along several paths.
+ */
+import { AccumulateGrad, type Node } from './node.js';
+import { enableGrad, noGrad } from './grad-mode.js';
+import type { Tensor } from '../tensor.js';
+import { add } from '../ops/pointwise.js';
+
+export interface BackwardOptions {
+  retainGraph?: boolean;
+  createGraph?: boolean;
+}
+
+interface RunOptions extends BackwardOptions {
+  /** When given, gradients for these tensors are returned instead of accumulated into leaves. */
+  inputs?: readonly Tensor[];
+  allowUnused?: boolean;
+}
+
+/** The node a tensor's gradient flows into: its gradFn, or its leaf accumulator. */
+export function gradEdge(t: Tensor): Node | null {
+  if (!t.requiresGrad) return null;
+  return t.gradFn ?? t.gradAccumulator();
+}
+
+function checkGradShape(output: Tensor, grad: Tensor, i: number): void {
+  if (grad.shape.length !== output.shape.length || grad.shape.some((d, k) => d !== output.shape[k])) {
+    throw new Error(
+      `Mismatch in shape: grad_output[${i}] has a shape of torch.Size([${grad.shape.join(', ')}]) and output[${i}] has a shape of torch.Size([${output.shape.join(', ')}]).`,
+    );
+  }
+}
+
+export function runBackward(outputs: readonly Tensor[], grads: readonly Tensor[], options: RunOptions): (Tensor | null)[] {
+  const roots = outputs.map((t, i) => {
+    const node = gradEdge(t);
+    if (!node) throw new Error(`element ${i} of tensors does not require grad and does not have a grad_fn`);
+    checkGradShape(t, grads[i]!, i);
+    return node;
+  });
+
+  // dependency counts over the reachable graph
+  const deps = new Map<Node, number>();
+  const seen = new Set<Node>(roots);
+  const stack = [...roots];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    for (const next of node.next) {
+      if (!next) continue;
+      deps.set(next, (deps.get(next) ?? 0) + 1);
+      if (!seen.has(next)) {
+        seen.add(next);
+        stack.push(next);
+      }
+    }
+  }
+
+  const capture = new Map<Node, number>();
+  options.inputs?.forEach((t, i) => {
+    const node = gradEdge(t);
+    if (!node) throw new Error(`One of the differentiated Tensors does not require grad`);
+    capture.set(node, i);
+  });
+  const captured: (Tensor | null)[] = (options.inputs ?? []).map(() => null);
+
+  const run = (): void => {
+    const buffers = new Map<Node, Tensor>();
+    const addTo = (node: Node, g: Tensor): void => {
+      const prev = buffers.get(node);
+      buffers.set(node, prev ? add(prev, g) : g);
+    };
+    roots.forEach((node, i) => addTo(node, grads[i]!));
+    const ready = roots.filter((n) => !deps.has(n));
+    const done = new Set<Node>();
+    while (ready.length > 0) {
+      const node = ready.pop()!;
+      if (done.has(node)) continue;
+      done.add(node);
+      const grad = buffers.get(node);
+      buffers.delete(node);
+      if (grad) {
+        const slot = capture.get(node);
+        if (slot !== undefined) captured[slot] = grad;
+        for (const t of node.retained) t.grad = options.createGraph ? grad : grad.detach();
+        if (node instanceof AccumulateGrad) {
+          if (!options.inputs) accumulate(node.variable, grad, options.createGraph ?? false);
+        } else if (!(options.inputs && capture.size > 0 && allCaptured(captured))) {
+          const inputGrads = node.apply(grad);
+          node.next.forEach((next, i) => {
+            const g = inputGrads[i];
+            if (next && g) addTo(next, g);
+          });
+        }
+      }
+      for (const next of node.next) {
+        if (!next) continue;
+        const left = deps.get(next)! - 1;
+        deps.set(next, left);
+        if (left === 0) ready.push(next);
+      }
+      if (!options.retainGraph) node.release();
+    }
+  };
+  if (options.createGraph) enableGrad(run);
+  else noGrad(run);
+
+  if (options.inputs && !options.allowUnused && captured.some((g) => g === null)) {
+    throw new Error(
+      'One of the differentiated Tensors appears to not have been used in the graph. Set allow_unused=True if this is the desired behavior.',
+    );
+  }
+  return captured;
+}
+
+function allCaptured(captured: (Tensor | null)[]): boolean {
+  return captured.every((g) => g !== null);
+}
+
+function accumulate(leaf: Tensor, grad: Tensor, createGraph: boolean): void {
+  const g = createGraph ? grad : grad.detach();
+  leaf.grad = leaf.grad ? (createGraph ? add(leaf.grad, g) : add(leaf.grad.detach(), g)) : createGraph ? g : g.clone();
+}

@@ -1,0 +1,60 @@
+/**
+ * Graph nodes. Each differentiable op that produces a tensor needing grad records a Node: its
+ * backward function (written with tensor ops, so gradients of gradients work), the edges to the
+ * nodes of its inputs, and the tensors it saved with their storage versions, so a saved tensor
+ * modified in place afterwards is caught as PyTorch catches it.
+ */
+import type { Tensor } from '../tensor.js';
+
+export type BackwardFn = (grad: Tensor) => (Tensor | null | undefined)[];
+
+export class Node {
+  /** Tensors whose .grad is set when this node's output gradient is known (retainGrad). */
+  readonly retained: Tensor[] = [];
+  private readonly savedVersions: [Tensor, number][];
+
+  constructor(
+    /** PyTorch's name for the node, e.g. 'MulBackward0'. */
+    readonly name: string,
+    /** The node of each input, or null where that input does not need grad. */
+    readonly next: (Node | null)[],
+    private backwardFn: BackwardFn | null,
+    saved: readonly Tensor[] = [],
+  ) {
+    this.savedVersions = saved.map((t) => [t, t.storage.version]);
+  }
+
+  /** The input gradients for the output gradient `grad`. */
+  apply(grad: Tensor): (Tensor | null | undefined)[] {
+    if (!this.backwardFn) {
+      throw new Error(
+        'Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). Saved intermediate values of the graph are freed when you call .backward() or autograd.grad(). Specify retainGraph=true if you need to backward through the graph a second time or if you need to access saved tensors after calling backward.',
+      );
+    }
+    for (const [t, version] of this.savedVersions) {
+      if (t.storage.version !== version) {
+        throw new Error(
+          `one of the variables needed for gradient computation has been modified by an inplace operation: [${t.typeName()} [${t.shape.join(', ')}]], which is output 0 of ${t.gradFn?.name ?? 'a leaf'}, is at version ${t.storage.version}; expected version ${version} instead. Hint: enable anomaly detection to find the operation that failed to compute its gradient, with torch.autograd.set_detect_anomaly(True).`,
+        );
+      }
+    }
+    return this.backwardFn(grad);
+  }
+
+  /** Frees the backward closure (and what it saved) after a backward pass without retainGraph. */
+  release(): void {
+    this.backwardFn = null;
+    this.savedVersions.length = 0;
+  }
+}
+
+/** The node that accumulates gradients into a leaf tensor's .grad. */
+export class AccumulateGrad extends Node {
+  constructor(readonly variable: Tensor) {
+    super('AccumulateGrad', [], () => []);
+  }
+
+  override release(): void {
+    // a leaf's accumulator is reused by every graph the leaf takes part in
+  }
+}

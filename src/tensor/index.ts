@@ -1,0 +1,27 @@
+/** The tensor face: `import * as kiln from 'kiln'` gives PyTorch's names. */
+import '../backend/cpu/index.js';
+
+export { Tensor } from './tensor.js';
+export type { Scalar, TensorLike } from './types.js';
+export * from './creation.js';
+export {
+  add, sub, mul, div, trueDivide, floorDivide, remainder, pow, neg, negative, abs, square, exp, log, log2, log10,
+  log1p, expm1, sqrt, rsqrt, sin, cos, tan, asin, acos, atan, sinh, cosh, tanh, sigmoid, reciprocal, floor, ceil,
+  trunc, sign, round, relu, silu, softplus, eq, ne, lt, le, gt, ge, logicalAnd, logicalOr, logicalXor, logicalNot,
+  isnan, isinf, isfinite, maximum, minimum, clamp, clamp as clip, where, maskedFill, clone,
+} from './ops/pointwise.js';
+export type { AlphaOptions, DivOptions } from './ops/pointwise.js';
+export {
+  sum, mean, prod, var_ as var, std, amax, amin, max, min, argmax, argmin, all, any, logsumexp, softmax, logSoftmax,
+  cumsum,
+} from './ops/reduce.js';
+export type { Dims, VarOptions } from './ops/reduce.js';
+export {
+  reshape, view, flatten, permute, transpose, t, squeeze, unsqueeze, expand, narrow, split, chunk, cat, concat,
+  concatenate, stack, tril, triu,
+} from './ops/shape.js';
+export { gather, scatter, indexSelect } from './ops/indexing.js';
+export { matmul, mm, bmm, mv, dot, outer } from './ops/linalg.js';
+export { getDefaultDtype, setDefaultDtype, torchPromoteTypes as promoteTypes, torchResultType } from './dtype-rules.js';
+export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from './autograd/grad-mode.js';
+export * as autograd from './autograd/index.js';

@@ -1,0 +1,330 @@
+/**
+ * Tensor: the PyTorch face over the same strided view NDArray uses, plus a device, requiresGrad,
+ * grad and the graph node that made it. Ops live in ./ops/*; the methods here are the catalogue
+ * PyTorch users know, each a one-line call into an op.
+ */
+import { inspect } from 'node:util';
+import type { DType } from '../core/dtype.js';
+import { contiguousStrides, isContiguous, sizeOf } from '../core/shape.js';
+import { Storage, type Device } from '../core/storage.js';
+import type { View } from '../core/view.js';
+import { NDArray } from '../np/ndarray.js';
+import { readElement } from '../np/elements.js';
+import { AccumulateGrad, type Node } from './autograd/node.js';
+import { type BackwardOptions, runBackward } from './autograd/engine.js';
+import { formatTensor } from './print.js';
+import * as pw from './ops/pointwise.js';
+import * as red from './ops/reduce.js';
+import * as shp from './ops/shape.js';
+import * as idx from './ops/indexing.js';
+import * as lin from './ops/linalg.js';
+import { onesLike } from './creation.js';
+import type { Scalar, TensorLike } from './types.js';
+
+/** PyTorch's legacy type names, used in error messages (`torch.FloatTensor`). */
+const TYPE_NAMES: Partial<Record<DType, string>> = {
+  float32: 'FloatTensor', float64: 'DoubleTensor', float16: 'HalfTensor', int64: 'LongTensor',
+  int32: 'IntTensor', int16: 'ShortTensor', int8: 'CharTensor', uint8: 'ByteTensor', bool: 'BoolTensor',
+};
+
+export class Tensor implements View {
+  /** Whether gradients are computed for this tensor. */
+  requiresGrad = false;
+  /** The accumulated gradient (leaves, and non-leaves after retainGrad()). */
+  grad: Tensor | null = null;
+  /** The node that made this tensor, or null for leaves. */
+  gradFn: Node | null = null;
+  private accumulator: AccumulateGrad | null = null;
+
+  constructor(
+    readonly storage: Storage,
+    readonly dtype: DType,
+    readonly shape: readonly number[],
+    readonly elementStrides: readonly number[],
+    readonly offset: number = 0,
+  ) {}
+
+  /** A fresh contiguous tensor with zeroed memory. */
+  static empty(shape: readonly number[], dtype: DType): Tensor {
+    return new Tensor(Storage.allocate(dtype, sizeOf(shape)), dtype, [...shape], contiguousStrides(shape), 0);
+  }
+
+  /** A tensor viewing an NDArray's memory (what fromNumpy returns). */
+  static fromView(v: View): Tensor {
+    return new Tensor(v.storage, v.dtype, [...v.shape], [...v.elementStrides], v.offset);
+  }
+
+  get device(): Device {
+    return this.storage.device;
+  }
+
+  get ndim(): number {
+    return this.shape.length;
+  }
+
+  dim(): number {
+    return this.shape.length;
+  }
+
+  /** The size of every dimension, or of one (`t.size(0)`). */
+  size(): number[];
+  size(dim: number): number;
+  size(dim?: number): number[] | number {
+    if (dim === undefined) return [...this.shape];
+    return this.shape[shp.wrapDim(dim, this.ndim)]!;
+  }
+
+  numel(): number {
+    return sizeOf(this.shape);
+  }
+
+  /** Element strides, as torch's stride(). */
+  stride(): number[];
+  stride(dim: number): number;
+  stride(dim?: number): number[] | number {
+    if (dim === undefined) return [...this.elementStrides];
+    return this.elementStrides[shp.wrapDim(dim, this.ndim)]!;
+  }
+
+  isContiguous(): boolean {
+    return isContiguous(this.shape, this.elementStrides);
+  }
+
+  get isLeaf(): boolean {
+    return this.gradFn === null;
+  }
+
+  elementSize(): number {
+    return this.numpy().itemsize;
+  }
+
+  /** `torch.FloatTensor` and friends, for messages. */
+  typeName(): string {
+    return `torch.${TYPE_NAMES[this.dtype] ?? `${this.dtype}Tensor`}`;
+  }
+
+  /** A view of the same memory sharing nothing else (no grad, no graph). */
+  makeView(shape: readonly number[], elementStrides: readonly number[], offset: number): Tensor {
+    return new Tensor(this.storage, this.dtype, shape, elementStrides, offset);
+  }
+
+  /** The AccumulateGrad node of a leaf that requires grad (one per leaf, so graphs share it). */
+  gradAccumulator(): AccumulateGrad {
+    this.accumulator ??= new AccumulateGrad(this);
+    return this.accumulator;
+  }
+
+  // ---- autograd -----------------------------------------------------------------------------
+
+  /** Computes gradients of this tensor with respect to the graph's leaves. */
+  backward(gradient?: Tensor | null, options: BackwardOptions = {}): void {
+    let g = gradient ?? null;
+    if (!g) {
+      if (this.numel() !== 1) throw new Error('grad can be implicitly created only for scalar outputs');
+      g = onesLike(this);
+    }
+    runBackward([this], [g], options);
+  }
+
+  /** Keeps .grad for this non-leaf tensor after backward. */
+  retainGrad(): this {
+    if (!this.requiresGrad) throw new Error("can't retain_grad on Tensor that has requires_grad=False");
+    if (this.gradFn && !this.gradFn.retained.includes(this)) this.gradFn.retained.push(this);
+    return this;
+  }
+
+  /** A tensor sharing memory with this one, cut from the graph. */
+  detach(): Tensor {
+    return new Tensor(this.storage, this.dtype, this.shape, this.elementStrides, this.offset);
+  }
+
+  /** Sets requiresGrad in place (leaves only, floating point only). */
+  requiresGrad_(requiresGrad = true): this {
+    if (!this.isLeaf && !requiresGrad) {
+      throw new Error('you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a subgraph that doesn\'t require differentiation use var_no_grad = var.detach().');
+    }
+    if (requiresGrad && !['float16', 'float32', 'float64', 'bfloat16'].includes(this.dtype)) {
+      throw new Error('only Tensors of floating point dtype can require gradients');
+    }
+    this.requiresGrad = requiresGrad;
+    return this;
+  }
+
+  // ---- bridges ------------------------------------------------------------------------------
+
+  /** An NDArray sharing this tensor's memory (CPU tensors that don't require grad). */
+  numpy(options: { force?: boolean } = {}): NDArray {
+    if (this.requiresGrad && !options.force) {
+      throw new Error("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.");
+    }
+    return new NDArray(this.storage, this.dtype, this.shape, this.elementStrides, this.offset, null);
+  }
+
+  /** Nested JS arrays (numbers; booleans for bool tensors); a 0-d tensor gives its number. */
+  tolist(): import('../np/ndarray.js').NestedList {
+    return this.numpy({ force: true }).tolist();
+  }
+
+  /** The value of a one-element tensor. */
+  item(): number | boolean {
+    if (this.numel() !== 1) {
+      throw new Error(`a Tensor with ${this.numel()} elements cannot be converted to Scalar`);
+    }
+    return readElement(this, this.offset);
+  }
+
+  /** Converts to a dtype and/or device; returns this tensor when nothing changes. */
+  to(target: DType | Device | { dtype?: DType; device?: Device }, options: { copy?: boolean } = {}): Tensor {
+    return pw.to(this, target, options);
+  }
+
+  float(): Tensor { return this.to('float32'); }
+  double(): Tensor { return this.to('float64'); }
+  half(): Tensor { return this.to('float16'); }
+  long(): Tensor { return this.to('int64'); }
+  int(): Tensor { return this.to('int32'); }
+  short(): Tensor { return this.to('int16'); }
+  bool(): Tensor { return this.to('bool'); }
+  byte(): Tensor { return this.to('uint8'); }
+  cpu(): Tensor { return this.to('cpu'); }
+  type(dtype: DType): Tensor { return this.to(dtype); }
+
+  /** A copy with its own memory, recorded for autograd. */
+  clone(): Tensor { return pw.clone(this); }
+  contiguous(): Tensor { return this.isContiguous() ? this : this.clone(); }
+
+  // ---- display ------------------------------------------------------------------------------
+
+  toString(): string {
+    return formatTensor(this);
+  }
+
+  [inspect.custom](): string {
+    return formatTensor(this);
+  }
+
+  // ---- pointwise ----------------------------------------------------------------------------
+
+  add(other: TensorLike, options?: pw.AlphaOptions): Tensor { return pw.add(this, other, options); }
+  sub(other: TensorLike, options?: pw.AlphaOptions): Tensor { return pw.sub(this, other, options); }
+  mul(other: TensorLike): Tensor { return pw.mul(this, other); }
+  div(other: TensorLike, options?: pw.DivOptions): Tensor { return pw.div(this, other, options); }
+  pow(exponent: TensorLike): Tensor { return pw.pow(this, exponent); }
+  neg(): Tensor { return pw.neg(this); }
+  abs(): Tensor { return pw.abs(this); }
+  sqrt(): Tensor { return pw.sqrt(this); }
+  rsqrt(): Tensor { return pw.rsqrt(this); }
+  exp(): Tensor { return pw.exp(this); }
+  log(): Tensor { return pw.log(this); }
+  log1p(): Tensor { return pw.log1p(this); }
+  sin(): Tensor { return pw.sin(this); }
+  cos(): Tensor { return pw.cos(this); }
+  tanh(): Tensor { return pw.tanh(this); }
+  sigmoid(): Tensor { return pw.sigmoid(this); }
+  relu(): Tensor { return pw.relu(this); }
+  square(): Tensor { return pw.square(this); }
+  reciprocal(): Tensor { return pw.reciprocal(this); }
+  round(options?: { decimals?: number }): Tensor { return pw.round(this, options); }
+  ceil(): Tensor { return pw.ceil(this); }
+  floor(): Tensor { return pw.floor(this); }
+  trunc(): Tensor { return pw.trunc(this); }
+  sign(): Tensor { return pw.sign(this); }
+  clamp(min?: number | Tensor | null, max?: number | Tensor | null): Tensor { return pw.clamp(this, min, max); }
+  clip(min?: number | Tensor | null, max?: number | Tensor | null): Tensor { return pw.clamp(this, min, max); }
+  maximum(other: Tensor): Tensor { return pw.maximum(this, other); }
+  minimum(other: Tensor): Tensor { return pw.minimum(this, other); }
+  eq(other: TensorLike): Tensor { return pw.eq(this, other); }
+  ne(other: TensorLike): Tensor { return pw.ne(this, other); }
+  lt(other: TensorLike): Tensor { return pw.lt(this, other); }
+  le(other: TensorLike): Tensor { return pw.le(this, other); }
+  gt(other: TensorLike): Tensor { return pw.gt(this, other); }
+  ge(other: TensorLike): Tensor { return pw.ge(this, other); }
+  logicalNot(): Tensor { return pw.logicalNot(this); }
+  logicalAnd(other: TensorLike): Tensor { return pw.logicalAnd(this, other); }
+  logicalOr(other: TensorLike): Tensor { return pw.logicalOr(this, other); }
+  isnan(): Tensor { return pw.isnan(this); }
+  where(condition: Tensor, other: TensorLike): Tensor { return pw.where(condition, this, other); }
+  maskedFill(mask: Tensor, value: Scalar | Tensor): Tensor { return pw.maskedFill(this, mask, value); }
+
+  // in place (PyTorch's trailing underscore)
+  add_(other: TensorLike, options?: pw.AlphaOptions): this { return pw.inPlace(this, pw.add(this, other, options)); }
+  sub_(other: TensorLike, options?: pw.AlphaOptions): this { return pw.inPlace(this, pw.sub(this, other, options)); }
+  mul_(other: TensorLike): this { return pw.inPlace(this, pw.mul(this, other)); }
+  div_(other: TensorLike, options?: pw.DivOptions): this { return pw.inPlace(this, pw.div(this, other, options)); }
+  pow_(exponent: TensorLike): this { return pw.inPlace(this, pw.pow(this, exponent)); }
+  neg_(): this { return pw.inPlace(this, pw.neg(this)); }
+  exp_(): this { return pw.inPlace(this, pw.exp(this)); }
+  sqrt_(): this { return pw.inPlace(this, pw.sqrt(this)); }
+  relu_(): this { return pw.inPlace(this, pw.relu(this)); }
+  clamp_(min?: number | Tensor | null, max?: number | Tensor | null): this { return pw.inPlace(this, pw.clamp(this, min, max)); }
+  maskedFill_(mask: Tensor, value: Scalar | Tensor): this { return pw.inPlace(this, pw.maskedFill(this, mask, value)); }
+  copy_(src: TensorLike): this { return pw.copy_(this, src); }
+  fill_(value: Scalar | Tensor): this { return pw.fill_(this, value); }
+  zero_(): this { return pw.fill_(this, 0); }
+
+  // ---- reductions ---------------------------------------------------------------------------
+
+  sum(dim?: red.Dims, keepdim?: boolean, options?: red.DtypeOption): Tensor { return red.sum(this, dim, keepdim, options); }
+  mean(dim?: red.Dims, keepdim?: boolean, options?: red.DtypeOption): Tensor { return red.mean(this, dim, keepdim, options); }
+  prod(dim?: number, keepdim?: boolean, options?: red.DtypeOption): Tensor { return red.prod(this, dim, keepdim, options); }
+  var(dim?: red.Dims, options?: red.VarOptions): Tensor { return red.var_(this, dim, options); }
+  std(dim?: red.Dims, options?: red.VarOptions): Tensor { return red.std(this, dim, options); }
+  amax(dim?: red.Dims, keepdim?: boolean): Tensor { return red.amax(this, dim, keepdim); }
+  amin(dim?: red.Dims, keepdim?: boolean): Tensor { return red.amin(this, dim, keepdim); }
+  max(): Tensor;
+  max(dim: number, keepdim?: boolean): [Tensor, Tensor];
+  max(other: Tensor): Tensor;
+  max(dim?: number | Tensor, keepdim?: boolean): Tensor | [Tensor, Tensor] { return red.max(this, dim as number, keepdim); }
+  min(): Tensor;
+  min(dim: number, keepdim?: boolean): [Tensor, Tensor];
+  min(other: Tensor): Tensor;
+  min(dim?: number | Tensor, keepdim?: boolean): Tensor | [Tensor, Tensor] { return red.min(this, dim as number, keepdim); }
+  argmax(dim?: number | null, keepdim?: boolean): Tensor { return red.argmax(this, dim, keepdim); }
+  argmin(dim?: number | null, keepdim?: boolean): Tensor { return red.argmin(this, dim, keepdim); }
+  logsumexp(dim: red.Dims, keepdim?: boolean): Tensor { return red.logsumexp(this, dim, keepdim); }
+  softmax(dim: number): Tensor { return red.softmax(this, dim); }
+  logSoftmax(dim: number): Tensor { return red.logSoftmax(this, dim); }
+  cumsum(dim: number): Tensor { return red.cumsum(this, dim); }
+  all(dim?: number, keepdim?: boolean): Tensor { return red.all(this, dim, keepdim); }
+  any(dim?: number, keepdim?: boolean): Tensor { return red.any(this, dim, keepdim); }
+
+  // ---- shape --------------------------------------------------------------------------------
+
+  reshape(...shape: shp.ShapeArgs): Tensor { return shp.reshape(this, ...shape); }
+  view(...shape: shp.ShapeArgs): Tensor { return shp.view(this, ...shape); }
+  viewAs(other: Tensor): Tensor { return shp.view(this, other.shape); }
+  flatten(startDim = 0, endDim = -1): Tensor { return shp.flatten(this, startDim, endDim); }
+  permute(...dims: shp.ShapeArgs): Tensor { return shp.permute(this, ...dims); }
+  transpose(dim0: number, dim1: number): Tensor { return shp.transpose(this, dim0, dim1); }
+  t(): Tensor { return shp.t(this); }
+  get T(): Tensor { return shp.permute(this, this.shape.map((_, i) => this.ndim - 1 - i)); }
+  get mT(): Tensor { return shp.transpose(this, -2, -1); }
+  squeeze(dim?: number | readonly number[]): Tensor { return shp.squeeze(this, dim); }
+  unsqueeze(dim: number): Tensor { return shp.unsqueeze(this, dim); }
+  expand(...sizes: shp.ShapeArgs): Tensor { return shp.expand(this, ...sizes); }
+  expandAs(other: Tensor): Tensor { return shp.expand(this, other.shape); }
+  split(splitSize: number | readonly number[], dim = 0): Tensor[] { return shp.split(this, splitSize, dim); }
+  chunk(chunks: number, dim = 0): Tensor[] { return shp.chunk(this, chunks, dim); }
+  narrow(dim: number, start: number, length: number): Tensor { return shp.narrow(this, dim, start, length); }
+  tril(diagonal = 0): Tensor { return shp.tril(this, diagonal); }
+  triu(diagonal = 0): Tensor { return shp.triu(this, diagonal); }
+
+  // ---- indexing -----------------------------------------------------------------------------
+
+  /** PyTorch indexing with NDArray's notation: `t.get('1:3, ::2')`; views where PyTorch makes views. */
+  get(index: idx.TensorIndex): Tensor { return idx.get(this, index); }
+  /** `t[index] = value`, in place. */
+  set(index: idx.TensorIndex, value: TensorLike): this { return idx.set(this, index, value); }
+  gather(dim: number, index: Tensor): Tensor { return idx.gather(this, dim, index); }
+  scatter(dim: number, index: Tensor, src: Tensor | Scalar): Tensor { return idx.scatter(this, dim, index, src); }
+  indexSelect(dim: number, index: Tensor): Tensor { return idx.indexSelect(this, dim, index); }
+
+  // ---- linear algebra -----------------------------------------------------------------------
+
+  matmul(other: Tensor): Tensor { return lin.matmul(this, other); }
+  mm(other: Tensor): Tensor { return lin.mm(this, other); }
+  bmm(other: Tensor): Tensor { return lin.bmm(this, other); }
+  mv(vec: Tensor): Tensor { return lin.mv(this, vec); }
+  dot(other: Tensor): Tensor { return lin.dot(this, other); }
+  outer(other: Tensor): Tensor { return lin.outer(this, other); }
+}
