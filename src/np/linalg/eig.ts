@@ -1,0 +1,58 @@
+/** eig and eigvals of general real matrices. */
+import type { ArrayLike, NDArray } from '../ndarray.js';
+import { LinAlgError } from './errors.js';
+import { generalEigen } from './general-eigen.js';
+import { allFinite } from './matrix.js';
+import { type FloatDType, fromFloat64, mapMatrices, readMatrices, squareInput } from './stack.js';
+
+/**
+ * The eigen-decompositions of a stack, as real and imaginary parts: w (..., n) and, when asked
+ * for, v (..., n, n) with eigenvectors as columns.
+ */
+function decompose(a: ArrayLike, wantVectors: boolean) {
+  const x = squareInput(a);
+  const m = readMatrices(x);
+  if (!allFinite(m.data)) throw new LinAlgError('Array must not contain infs or NaNs');
+  const n = m.rows;
+  const vSize = wantVectors ? n * n : 0;
+  const [wr, wi, vr, vi] = mapMatrices(m, [n, n, vSize, vSize], (mat, [wrOut, wiOut, vrOut, viOut]) => {
+    const res = generalEigen(mat, n, wantVectors);
+    if (!res) throw new LinAlgError('Eigenvalues did not converge');
+    wrOut!.set(res.wr);
+    wiOut!.set(res.wi);
+    if (wantVectors) {
+      vrOut!.set(res.vr!);
+      viOut!.set(res.vi!);
+    }
+  });
+  return { m, wr: wr!, wi: wi!, vr: vr!, vi: vi! };
+}
+
+/**
+ * Where real and imaginary parts become one array. NumPy returns real arrays when every
+ * eigenvalue of the stack is real, complex ones otherwise; kiln has no complex dtypes yet.
+ * When it does, this returns a complex64/complex128 array of `shape` from (re, im).
+ */
+function complexArray(_re: Float64Array, _im: Float64Array, _shape: number[], _dtype: FloatDType): NDArray {
+  throw new LinAlgError('complex eigenvalues need complex dtypes (coming): this matrix has complex eigenvalues');
+}
+
+/**
+ * `const [w, v] = eig(a)`: eigenvalues w (..., n) in the order the QR algorithm finds them
+ * (unsorted, like NumPy's) and eigenvectors as the columns of v (..., n, n), each of unit norm.
+ */
+export function eig(a: ArrayLike): [NDArray, NDArray] {
+  const { m, wr, wi, vr, vi } = decompose(a, true);
+  const n = m.rows;
+  if (wi.some((v) => v !== 0)) {
+    return [complexArray(wr, wi, [...m.batch, n], m.dtype), complexArray(vr, vi, [...m.batch, n, n], m.dtype)];
+  }
+  return [fromFloat64(wr, [...m.batch, n], m.dtype), fromFloat64(vr, [...m.batch, n, n], m.dtype)];
+}
+
+/** The eigenvalues of each matrix (..., n), as eig's first result. */
+export function eigvals(a: ArrayLike): NDArray {
+  const { m, wr, wi } = decompose(a, false);
+  const shape = [...m.batch, m.rows];
+  return wi.some((v) => v !== 0) ? complexArray(wr, wi, shape, m.dtype) : fromFloat64(wr, shape, m.dtype);
+}
