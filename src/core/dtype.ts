@@ -2,7 +2,7 @@
  * dtypes: names, sizes, storage arrays and NumPy 2's promotion rules (including NEP 50's "weak"
  * Python scalars). Complex types are declared here so that later code has room for them.
  */
-import { KilnTypeError } from './errors.js';
+import { KilnTypeError, OverflowError } from './errors.js';
 
 export const DTYPES = [
   'bool', 'int8', 'uint8', 'int16', 'uint16', 'int32', 'uint32', 'int64', 'uint64',
@@ -61,6 +61,10 @@ const ALIASES: Record<string, DType> = {
   f2: 'float16', f4: 'float32', f8: 'float64', half: 'float16', single: 'float32', double: 'float64',
   float: 'float64', int: 'int64', intp: 'int64', uint: 'uint64', ubyte: 'uint8', byte: 'int8',
   short: 'int16', ushort: 'uint16', intc: 'int32', uintc: 'uint32', longlong: 'int64', ulonglong: 'uint64',
+  int_: 'int64', uintp: 'uint64', long: 'int64', ulong: 'uint64',
+  // one-letter type codes (Linux: 'l' is 64-bit)
+  b: 'int8', B: 'uint8', h: 'int16', H: 'uint16', i: 'int32', I: 'uint32', l: 'int64', L: 'uint64',
+  q: 'int64', Q: 'uint64', p: 'int64', P: 'uint64', e: 'float16', f: 'float32', d: 'float64',
 };
 
 /** Anything a dtype argument may be: a name or an alias. */
@@ -69,10 +73,10 @@ export type DTypeLike = DType | string;
 /** Resolves a dtype argument to its canonical name, or throws NumPy's error for unknown ones. */
 export function toDType(dtype: DTypeLike): DType {
   if (typeof dtype === 'string') {
-    if (dtype in TABLE) return dtype as DType;
+    if (Object.hasOwn(TABLE, dtype)) return dtype as DType;
     const stripped = dtype.replace(/^[<>=|]/, '');
-    const alias = ALIASES[stripped] ?? (stripped in TABLE ? (stripped as DType) : undefined);
-    if (alias) return alias;
+    if (Object.hasOwn(ALIASES, stripped)) return ALIASES[stripped]!;
+    if (Object.hasOwn(TABLE, stripped)) return stripped as DType;
   }
   throw new KilnTypeError(`data type '${String(dtype)}' not understood`);
 }
@@ -102,6 +106,11 @@ function floatForInteger(d: DType): DType {
   return size === 1 ? 'float16' : size === 2 ? 'float32' : 'float64';
 }
 
+/** The smallest float dtype `d` casts to safely (itself for floats; bool and 8-bit ints give float16). */
+export function safeFloatFor(d: DType): DType {
+  return TABLE[d].kind === 'f' ? d : floatForInteger(d);
+}
+
 /** NumPy 2's `np.promote_types(a, b)`. */
 export function promoteTypes(a: DType, b: DType): DType {
   if (a === b) return a;
@@ -126,22 +135,85 @@ export function promoteTypes(a: DType, b: DType): DType {
   return SIGNED[Math.log2(su) + 1]!;
 }
 
-/** `np.result_type` over several dtypes. */
+/**
+ * NumPy's type numbers. With several dtypes NumPy lets the one with the highest number lead (float16
+ * is last): each dtype is promoted with it, then the results with each other.
+ */
+const TYPE_NUM: Record<DType, number> = {
+  bool: 0, int8: 1, uint8: 2, int16: 3, uint16: 4, int32: 5, uint32: 6, int64: 7, uint64: 8,
+  float32: 11, float64: 12, float16: 23,
+};
+
+/**
+ * `np.result_type` over several dtypes. Not a left-to-right fold of promoteTypes: NumPy gives
+ * result_type(int8, uint8, float16) = float16, where folding would pass through int16 to float32.
+ */
 export function resultType(...dtypes: DType[]): DType {
   if (dtypes.length === 0) throw new KilnTypeError('at least one array or dtype is required');
-  return dtypes.reduce(promoteTypes);
+  const main = dtypes.reduce((a, b) => (TYPE_NUM[b] > TYPE_NUM[a] ? b : a));
+  return dtypes.map((d) => promoteTypes(main, d)).reduce(promoteTypes);
 }
 
 /**
  * A Python scalar in NEP 50's sense: its kind matters but not its precision, so it takes the
- * array's dtype when the kinds allow. JS numbers that are whole count as Python ints.
+ * array's dtype when the kinds allow.
  */
 export type WeakScalarKind = 'bool' | 'int' | 'float';
+
+/**
+ * Whether a JS number stands for a Python int: whole and inside the 64-bit integer range. JS has
+ * one number type, so `2` is taken as Python's `2` and `2.5` as `2.5`; a whole number past 2**64
+ * (1e20) cannot be an exact integer, so it is taken as the float it is.
+ */
+export function isPyInt(x: number): boolean {
+  return Number.isInteger(x) && Math.abs(x) < 2 ** 64;
+}
 
 export function weakKind(value: number | boolean | bigint): WeakScalarKind {
   if (typeof value === 'boolean') return 'bool';
   if (typeof value === 'bigint') return 'int';
-  return Number.isInteger(value) ? 'int' : 'float';
+  return isPyInt(value) ? 'int' : 'float';
+}
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+const UINT64_MAX = 2n ** 64n - 1n;
+
+/** The exact range of an integer dtype. */
+export function bigIntRange(d: DType): [bigint, bigint] {
+  const bits = BigInt(TABLE[d].itemsize * 8);
+  return TABLE[d].kind === 'u' ? [0n, 2n ** bits - 1n] : [-(2n ** (bits - 1n)), 2n ** (bits - 1n) - 1n];
+}
+
+/** Whether a Python int (a whole number or a bigint) fits an integer dtype exactly. */
+export function pyIntFits(value: number | bigint, d: DType): boolean {
+  if (typeof value === 'number' && Number.isSafeInteger(value) && TABLE[d].itemsize < 8) {
+    const [lo, hi] = integerRange(d); // exact below 64 bits
+    return value >= lo && value <= hi;
+  }
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return d === 'int64' || value >= 0;
+  const v = BigInt(value);
+  const [lo, hi] = bigIntRange(d);
+  return v >= lo && v <= hi;
+}
+
+/** NumPy's OverflowError when a Python int is converted to an integer dtype it does not fit (NEP 50). */
+export function checkPyIntFits(value: number | bigint, d: DType): void {
+  if (pyIntFits(value, d)) return;
+  const v = BigInt(value);
+  // NumPy converts through a C long first (an unsigned one for uint32 and uint64)
+  const unsignedLong = d === 'uint32' || d === 'uint64';
+  const viaLong = (v >= INT64_MIN && v <= INT64_MAX) || (unsignedLong && v >= 0n && v <= UINT64_MAX);
+  throw new OverflowError(viaLong ? `Python integer ${v} out of bounds for ${d}` : 'Python int too large to convert to C long');
+}
+
+/**
+ * The dtype NumPy gives a Python int on its own: int64, or uint64 past int64's range; null past
+ * uint64's (NumPy makes an object array, which kiln does not have).
+ */
+export function pyIntDType(value: number | bigint): 'int64' | 'uint64' | null {
+  if (pyIntFits(value, 'int64')) return 'int64';
+  return pyIntFits(value, 'uint64') ? 'uint64' : null;
 }
 
 /** The dtype a weak scalar takes on its own (NumPy's defaults on Linux). */

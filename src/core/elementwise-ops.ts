@@ -6,6 +6,7 @@
  * Expression domains:
  * - `num`: JS numbers (float loops and integer loops up to 32 bits; stores wrap as C casts do);
  * - `int`: optional override of `num` for integer loops (e.g. Math.imul keeps 32-bit products exact);
+ * - `bool`: optional override for bool loops, whose values are 0 and 1 (e.g. `~` is logical not);
  * - `big`: BigInt, for int64/uint64 loops, so 64-bit integers stay exact.
  * Helper functions available to expressions are listed in `ELEMENTWISE_HELPERS` (backend side).
  */
@@ -15,6 +16,7 @@ export interface ElementwiseOp {
   readonly arity: 1 | 2 | 3;
   readonly num: string;
   readonly int?: string;
+  readonly bool?: string;
   readonly big?: string;
   /** The expression yields a JS boolean (comparisons, predicates). */
   readonly returnsBool?: boolean;
@@ -34,7 +36,7 @@ export const ELEMENTWISE = {
   divide: op('divide', 2, 'x / y'),
   floorDivide: op('floorDivide', 2, 'floorDivF(x, y)', { int: 'floorDivI(x, y)', big: 'floorDivB(x, y)' }),
   mod: op('mod', 2, 'modF(x, y)', { int: 'modI(x, y)', big: 'modB(x, y)' }),
-  power: op('power', 2, 'Math.pow(x, y)', { int: 'powI(x, y)', big: 'powB(x, y)' }),
+  power: op('power', 2, 'powF(x, y)', { int: 'powI(x, y)', big: 'powB(x, y)' }),
   maximum: op('maximum', 2, 'maxF(x, y)', { int: '(x > y ? x : y)', big: '(x > y ? x : y)' }),
   minimum: op('minimum', 2, 'minF(x, y)', { int: '(x < y ? x : y)', big: '(x < y ? x : y)' }),
   fmax: op('fmax', 2, 'fmaxF(x, y)', { int: '(x > y ? x : y)', big: '(x > y ? x : y)' }),
@@ -97,7 +99,7 @@ export const ELEMENTWISE = {
   floor: op('floor', 1, 'Math.floor(x)', { big: 'x' }),
   trunc: op('trunc', 1, 'Math.trunc(x)', { big: 'x' }),
   rint: op('rint', 1, 'rintF(x)', { big: 'x' }),
-  invert: op('invert', 1, '~x', { big: '~x' }),
+  invert: op('invert', 1, '~x', { bool: '(x ^ 1)', big: '~x' }),
   sigmoid: op('sigmoid', 1, 'sigmoidF(x)'),
 
   /** where(cond, x, y): z ? x : y with the condition first. */

@@ -3,46 +3,33 @@
  * raw 16-bit patterns in a Uint16Array and converted at the edges of each kernel.
  */
 
-const f32 = new Float32Array(1);
-const u32 = new Uint32Array(f32.buffer);
+const f64 = new Float64Array(1);
+const words = new Uint32Array(f64.buffer); // [low, high] on little-endian machines
 
-/** Rounds a number to the nearest half (ties to even) and returns its bit pattern. */
+/**
+ * Rounds a number to the nearest half (ties to even) and returns its bit pattern. Works on the
+ * double's bits directly: going through float32 first would round twice.
+ */
 export function toHalfBits(value: number): number {
-  f32[0] = value; // first rounding to float32 is exact enough: doubles are rounded once more below
-  const x = u32[0]!;
-  const sign = (x >>> 16) & 0x8000;
-  const exp = (x >>> 23) & 0xff;
-  let mant = x & 0x7fffff;
-  if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0); // inf or nan
-  // Re-round from the double directly to avoid double rounding through float32.
-  const abs = Math.abs(value);
-  if (abs >= 65520) return sign | 0x7c00; // overflows to infinity
-  if (abs < 2 ** -24 * 0.5) return sign; // underflows to zero (exact half of smallest subnormal rounds to even = 0)
-  if (abs < 2 ** -14) {
-    // subnormal: units of 2^-24
-    const q = abs / 2 ** -24;
-    return sign | roundHalfEven(q);
-  }
-  let e = Math.floor(Math.log2(abs));
-  if (2 ** e > abs) e -= 1;
-  if (2 ** (e + 1) <= abs) e += 1;
-  const scaled = abs / 2 ** e; // in [1, 2)
-  let m = roundHalfEven((scaled - 1) * 1024);
-  if (m === 1024) {
-    m = 0;
-    e += 1;
-  }
+  f64[0] = value;
+  const hi = words[1]!;
+  const sticky = words[0]! !== 0; // the low 32 mantissa bits only matter as "more than nothing"
+  const sign = (hi >>> 16) & 0x8000;
+  const exp = (hi >>> 20) & 0x7ff;
+  const mant = hi & 0xfffff; // the top 20 of the double's 52 mantissa bits
+  if (exp === 0x7ff) return sign | 0x7c00 | (mant !== 0 || sticky ? 0x200 : 0); // inf or nan
+  const e = exp - 1023;
   if (e > 15) return sign | 0x7c00;
-  mant = m;
-  return sign | ((e + 15) << 10) | mant;
-}
-
-function roundHalfEven(q: number): number {
-  const f = Math.floor(q);
-  const d = q - f;
-  if (d > 0.5) return f + 1;
-  if (d < 0.5) return f;
-  return f % 2 === 0 ? f : f + 1;
+  if (e < -25) return sign; // below half the smallest subnormal: zero
+  // keep `drop` low bits of the 21-bit significand (1.mant), rounding half to even on the rest
+  const sig = e >= -14 ? mant : 0x100000 | mant;
+  const drop = e >= -14 ? 10 : 10 + (-14 - e);
+  const kept = sig >>> drop;
+  const rest = sig & ((1 << drop) - 1);
+  const halfway = 1 << (drop - 1);
+  const up = rest > halfway || (rest === halfway && (sticky || (kept & 1) === 1)) ? 1 : 0;
+  // a carry out of the mantissa moves into the exponent (and past 65504 into infinity)
+  return sign | ((e >= -14 ? (e + 15) << 10 : 0) + kept + up);
 }
 
 const halfTable = new Float64Array(65536);

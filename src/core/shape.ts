@@ -1,5 +1,5 @@
 /** Shapes and strides: sizes, contiguity, broadcasting and axis normalisation. */
-import { AxisError, ValueError, shapeString } from './errors.js';
+import { AxisError, KilnTypeError, ValueError, shapeString } from './errors.js';
 
 export type Shape = readonly number[];
 
@@ -49,9 +49,8 @@ export function broadcastShapes(...shapes: Shape[]): number[] {
       if (d === out[j] || d === 1) continue;
       if (out[j] === 1) out[j] = d;
       else {
-        throw new ValueError(
-          `operands could not be broadcast together with shapes ${shapes.map(shapeString).join(' ')} `.trimEnd(),
-        );
+        // NumPy's message ends with a space after the last shape
+        throw new ValueError(`operands could not be broadcast together with shapes ${shapes.map(shapeString).join(' ')} `);
       }
     }
   }
@@ -68,7 +67,7 @@ export function broadcastStrides(shape: Shape, strides: readonly number[], targe
     if (d === t) out[lead + i] = strides[i]!;
     else if (d !== 1) {
       throw new ValueError(
-        `operands could not be broadcast together with remapped shapes [original->remapped]: ${shapeString(shape)} and requested shape ${shapeString(target)}`,
+        `operands could not be broadcast together with remapped shapes [original->remapped]: ${shapeString(shape)}  and requested shape ${shapeString(target)}`,
       );
     }
   }
@@ -77,7 +76,7 @@ export function broadcastStrides(shape: Shape, strides: readonly number[], targe
 
 /** Normalises a possibly negative axis, with NumPy's AxisError when it is out of range. */
 export function normalizeAxis(axis: number, ndim: number): number {
-  if (!Number.isInteger(axis)) throw new TypeError(`'${axis}' cannot be interpreted as an integer`);
+  if (!Number.isInteger(axis)) throw new KilnTypeError("'float' object cannot be interpreted as an integer");
   if (axis < -ndim || axis >= ndim) {
     throw new AxisError(`axis ${axis} is out of bounds for array of dimension ${ndim}`);
   }
@@ -95,9 +94,12 @@ export function normalizeAxes(axis: number | readonly number[] | undefined | nul
 
 /** Validates a shape argument (a number or an array of non-negative integers). */
 export function toShape(shape: number | Shape): number[] {
+  if (typeof shape === 'number' && !Number.isInteger(shape)) {
+    throw new KilnTypeError(`expected a sequence of integers or a single integer, got '${shape}'`);
+  }
   const list = typeof shape === 'number' ? [shape] : [...shape];
   for (const d of list) {
-    if (!Number.isInteger(d)) throw new TypeError(`'${d}' cannot be interpreted as an integer`);
+    if (!Number.isInteger(d)) throw new KilnTypeError("'float' object cannot be interpreted as an integer");
     if (d < 0) throw new ValueError('negative dimensions are not allowed');
   }
   return list;

@@ -1,15 +1,19 @@
 /**
  * Turning JS values into NDArrays (np.array / np.asarray): nested arrays, scalars, typed arrays.
- * A JS number is a Python int when it is whole and a Python float otherwise, so `[1, 2.5]` gives
- * float64, `[1, 2]` int64 and `[true, false]` bool, as NumPy infers them.
+ * A JS number is a Python int when it is whole (below 2**64) and a Python float otherwise, so
+ * `[1, 2.5]` gives float64, `[1, 2]` int64 and `[true, false]` bool, as NumPy infers them.
  */
-import { type DType, type DTypeLike, toDType } from '../core/dtype.js';
-import { KilnTypeError, ValueError } from '../core/errors.js';
+import {
+  type DType, type DTypeLike, checkPyIntFits, integerRange, isInteger, pyIntDType, resultType, toDType, weakKind,
+} from '../core/dtype.js';
+import { KilnTypeError, OverflowError, ValueError } from '../core/errors.js';
+import { contiguousStrides } from '../core/shape.js';
 import { Storage } from '../core/storage.js';
 import { backendFor } from '../backend/backend.js';
 import { ELEMENTWISE } from '../core/elementwise-ops.js';
 import { NDArray, type ArrayLike } from './ndarray.js';
 import { writeElement } from './elements.js';
+import { toHalfBits } from '../core/float16.js';
 
 const TYPED_DTYPES: [new (...a: never[]) => ArrayBufferView, DType][] = [
   [Float64Array, 'float64'], [Float32Array, 'float32'], [Int8Array, 'int8'], [Uint8Array, 'uint8'],
@@ -52,9 +56,11 @@ function fromJS(data: Exclude<ArrayLike, NDArray>, dtype: DType | undefined): ND
     probe = probe[0];
   }
   if (probe instanceof NDArray) shape.push(...probe.shape);
+  // scalars in C order; nested arrays sit at their first element's position
   const flat: (number | boolean | bigint)[] = [];
-  let kind = 'none' as 'bool' | 'int' | 'float' | 'none';
-  let nestedDtype: DType | undefined;
+  const nested: [number, NDArray][] = [];
+  // each element's own dtype: Python scalars take NumPy's defaults, arrays keep theirs
+  const found = new Set<DType>();
   const walk = (x: unknown, depth: number): void => {
     if (depth < shape.length && !(x instanceof NDArray)) {
       if (!Array.isArray(x) || x.length !== shape[depth]) inhomogeneous(depth);
@@ -63,25 +69,13 @@ function fromJS(data: Exclude<ArrayLike, NDArray>, dtype: DType | undefined): ND
     }
     if (x instanceof NDArray) {
       if (x.ndim !== shape.length - depth || x.shape.some((d, i) => d !== shape[depth + i])) inhomogeneous(depth);
-      nestedDtype = nestedDtype ? (nestedDtype === x.dtype ? nestedDtype : undefined) : x.dtype;
-      for (const v of x.toArray()) addScalar(v);
+      found.add(x.dtype);
+      nested.push([flat.length, x]);
+      flat.length += x.size;
       return;
     }
     if (Array.isArray(x)) inhomogeneous(depth);
-    addScalar(x);
-  };
-  const addScalar = (x: unknown): void => {
-    if (typeof x === 'boolean') {
-      if (kind === 'none') kind = 'bool';
-    } else if (typeof x === 'bigint') {
-      if (kind === 'none' || kind === 'bool') kind = 'int';
-    } else if (typeof x === 'number') {
-      if (Number.isInteger(x)) {
-        if (kind === 'none' || kind === 'bool') kind = 'int';
-      } else kind = 'float';
-    } else {
-      throw new KilnTypeError(`cannot make an array from a ${x === null ? 'null' : typeof x} element`);
-    }
+    found.add(scalarDType(x));
     flat.push(x as number | boolean | bigint);
   };
   const inhomogeneous = (depth: number): never => {
@@ -90,11 +84,85 @@ function fromJS(data: Exclude<ArrayLike, NDArray>, dtype: DType | undefined): ND
     );
   };
   walk(data, 0);
-  const inferred: DType = kind === 'bool' ? 'bool' : kind === 'int' ? 'int64' : 'float64';
-  const target = dtype ?? (nestedDtype && kind !== 'float' ? nestedDtype : inferred);
+  const target = dtype ?? (found.size > 0 ? resultType(...found) : 'float64');
   const out = NDArray.empty(shape, target);
-  for (let i = 0; i < flat.length; i++) writeElement(out, i, flat[i]!);
+  writeScalars(out, flat);
+  for (const [at, x] of nested) copyInto(out.makeView(x.shape, contiguousStrides(x.shape), at), x);
   return out;
+}
+
+/**
+ * Stores Python scalars (C order; holes are nested arrays' places) into a fresh contiguous array
+ * with NumPy's casts, straight into its typed array: per-element BigInts would be slow for
+ * int64, the default integer type.
+ */
+function writeScalars(out: NDArray, flat: readonly (number | boolean | bigint | undefined)[]): void {
+  const d = out.dtype;
+  const check = isInteger(d);
+  const [lo, hi] = check ? integerRange(d) : [0, 0];
+  const fits = (v: number | bigint): void => {
+    if (typeof v === 'bigint') checkPyIntFits(v, d);
+    else if (!(v >= lo && v <= hi && Math.abs(v) < 2 ** 53)) checkIntegerElement(v, d);
+  };
+  if (d === 'int64' || d === 'uint64') {
+    const big = out.storage.typed(d) as BigInt64Array | BigUint64Array;
+    const words = out.storage.typed(d === 'int64' ? 'int32' : 'uint32') as Int32Array | Uint32Array;
+    for (let i = 0; i < flat.length; i++) {
+      const v = flat[i];
+      if (v === undefined) continue;
+      if (typeof v === 'bigint') {
+        fits(v);
+        big[i] = v;
+        continue;
+      }
+      const n = typeof v === 'boolean' ? Number(v) : v;
+      fits(n);
+      const t = Math.trunc(n);
+      const high = Math.floor(t / 4294967296); // exact: the words of a whole double
+      words[2 * i] = t - high * 4294967296;
+      words[2 * i + 1] = high;
+    }
+    return;
+  }
+  const typed = out.storage.typed(d) as unknown as { [i: number]: number };
+  for (let i = 0; i < flat.length; i++) {
+    const v = flat[i];
+    if (v === undefined) continue;
+    if (d === 'bool') typed[i] = v !== 0 && v !== false && v !== 0n ? 1 : 0;
+    else if (d === 'float16') typed[i] = toHalfBits(Number(v));
+    else {
+      if (check && typeof v !== 'boolean') fits(v);
+      typed[i] = Number(v); // stores into integer arrays truncate, as Python's int() does
+    }
+  }
+}
+
+/** The dtype NumPy discovers for a Python scalar inside a list. */
+function scalarDType(x: unknown): DType {
+  if (typeof x === 'boolean') return 'bool';
+  if (typeof x === 'number' && Number.isSafeInteger(x)) return 'int64'; // the common case, quickly
+  if (typeof x === 'number' || typeof x === 'bigint') {
+    if (weakKind(x) === 'float') return 'float64';
+    const d = pyIntDType(x);
+    // NumPy would make an object array, which kiln does not have
+    if (!d) throw new OverflowError('Python int too large to convert to C long');
+    return d;
+  }
+  throw new KilnTypeError(`cannot make an array from a ${x === null ? 'null' : typeof x} element`);
+}
+
+/**
+ * NumPy's errors for a Python number stored into an integer array: an int must fit (NEP 50); a
+ * float is truncated, then must fit; nan and inf have no integer value.
+ */
+function checkIntegerElement(v: number | bigint, d: DType): void {
+  if (typeof v === 'number') {
+    if (Number.isNaN(v)) throw new ValueError('cannot convert float NaN to integer');
+    if (!Number.isFinite(v)) throw new OverflowError('cannot convert float infinity to integer');
+    checkPyIntFits(Math.trunc(v), d);
+    return;
+  }
+  checkPyIntFits(v, d);
 }
 
 /** A 0-d array of `dtype` holding a scalar, cast as NumPy casts it. */

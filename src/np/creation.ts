@@ -2,9 +2,12 @@
  * Creation functions: zeros, ones, empty, full and their *Like forms, arange, linspace, eye,
  * identity, diag, tri/triu/tril, meshgrid. Every one takes a trailing options object.
  */
-import { type DType, type DTypeLike, defaultDTypeFor, toDType, weakKind } from '../core/dtype.js';
-import { KilnTypeError, ValueError } from '../core/errors.js';
-import { toShape } from '../core/shape.js';
+import {
+  type DType, type DTypeLike, checkPyIntFits, isInteger, pyIntDType, toDType, weakKind,
+} from '../core/dtype.js';
+import { KilnTypeError, ValueError, ZeroDivisionError, shapeString } from '../core/errors.js';
+import { toHalfBits } from '../core/float16.js';
+import { broadcastShapes, shapesEqual, toShape } from '../core/shape.js';
 import { Storage } from '../core/storage.js';
 import { ELEMENTWISE } from '../core/elementwise-ops.js';
 import { backendFor } from '../backend/backend.js';
@@ -28,13 +31,25 @@ type Scalar = number | boolean | bigint;
 const dtypeOr = (options: DTypeOption, fallback: DType): DType =>
   options.dtype === undefined ? fallback : toDType(options.dtype);
 
-/** A new array of `shape` filled with `value` (cast to `dtype`). */
+/**
+ * A new array of `shape` filled with `value` (cast to `dtype` as np.copyto casts: floats truncate
+ * silently, but a Python int must fit an integer dtype, NEP 50).
+ */
 function filled(shape: Shape, value: Scalar, dtype: DType): NDArray {
   const out = NDArray.empty(toShape(shape), dtype);
-  if (value !== 0 && value !== false && value !== 0n) {
+  if (isInteger(dtype) && weakKind(value) === 'int') checkPyIntFits(value as number | bigint, dtype);
+  // fresh memory is zeroed; -0.0 still needs writing
+  if (!Object.is(value, 0) && value !== false && value !== 0n) {
     backendFor(out).elementwise(ELEMENTWISE.copy, [scalarArray(value, dtype).broadcastTo(out.shape)], out, dtype);
   }
   return out;
+}
+
+/** The dtype np.full gives a Python scalar: bool, int64 (uint64 past int64's range) or float64. */
+function scalarDType(value: Scalar): DType {
+  const kind = weakKind(value);
+  if (kind === 'int') return pyIntDType(value as number | bigint) ?? 'int64';
+  return kind === 'bool' ? 'bool' : 'float64';
 }
 
 export function empty(shape: Shape, options: DTypeOption = {}): NDArray {
@@ -53,10 +68,19 @@ export function ones(shape: Shape, options: DTypeOption = {}): NDArray {
 export function full(shape: Shape, fillValue: Scalar | NDArray, options: DTypeOption = {}): NDArray {
   if (fillValue instanceof NDArray) {
     const out = NDArray.empty(toShape(shape), dtypeOr(options, fillValue.dtype));
+    let ok: boolean;
+    try {
+      ok = shapesEqual(broadcastShapes(fillValue.shape, out.shape), out.shape);
+    } catch {
+      ok = false;
+    }
+    if (!ok) {
+      throw new ValueError(`could not broadcast input array from shape ${shapeString(fillValue.shape)} into shape ${shapeString(out.shape)}`);
+    }
     copyInto(out, fillValue);
     return out;
   }
-  return filled(shape, fillValue, dtypeOr(options, defaultDTypeFor(weakKind(fillValue))));
+  return filled(shape, fillValue, dtypeOr(options, scalarDType(fillValue)));
 }
 
 const likeShape = (a: NDArray, options: LikeOptions): Shape => options.shape ?? a.shape;
@@ -81,9 +105,16 @@ export function fullLike(a: ArrayLike, fillValue: Scalar, options: LikeOptions =
   return filled(likeShape(x, options), fillValue, dtypeOr(options, x.dtype));
 }
 
+/** Python's message for a float where an integer is required. */
+function requireInt(n: number): void {
+  if (!Number.isInteger(n)) throw new KilnTypeError("'float' object cannot be interpreted as an integer");
+}
+
 /**
- * np.arange(stop), np.arange(start, stop, step = 1): `ceil((stop - start) / step)` values
- * `start + i * step`; int64 when every argument is whole, else float64.
+ * np.arange(stop), np.arange(start, stop, step = 1): `ceil((stop - start) / step)` values; int64
+ * when every argument is whole, else float64. As NumPy, the first two values are made in the
+ * target dtype and the rest continue their difference in that dtype's arithmetic, so
+ * arange(0, 5, 1.5, {dtype: 'int64'}) is [0, 1, 2, 3] and float32 ranges round as NumPy's do.
  */
 export function arange(stop: number, options?: DTypeOption): NDArray;
 export function arange(start: number, stop: number, options?: DTypeOption): NDArray;
@@ -92,18 +123,62 @@ export function arange(...args: (number | DTypeOption | undefined)[]): NDArray {
   const options = (typeof args[args.length - 1] === 'object' ? args.pop() : {}) as DTypeOption;
   const nums = args.filter((a): a is number => typeof a === 'number');
   const [start, stop, step] = nums.length === 1 ? [0, nums[0]!, 1] : [nums[0]!, nums[1]!, nums[2] ?? 1];
-  if (step === 0) throw new ValueError('Maximum allowed size exceeded');
-  for (const v of [start, stop, step]) {
-    if (!Number.isFinite(v)) throw new ValueError('arange: cannot compute length');
+  if (step === 0) throw new ZeroDivisionError('division by zero');
+  const delta = stop - start;
+  const q = delta / step;
+  let length: number;
+  if (Number.isNaN(q)) throw new ValueError('arange: cannot compute length');
+  if (!Number.isFinite(q) || q > Number.MAX_SAFE_INTEGER) throw new ValueError('Maximum allowed size exceeded');
+  if (q === 0 && delta !== 0) length = Object.is(q, -0) ? 0 : 1; // (stop - start) / step underflowed
+  else length = Math.max(0, Math.ceil(q));
+  const dtype = dtypeOr(options, [start, stop, step].every(Number.isInteger) ? 'int64' : 'float64');
+  if (dtype === 'bool' && length > 2) {
+    throw new KilnTypeError('arange() is only supported for booleans when the result has at most length 2.');
   }
-  const length = Math.max(0, Math.ceil((stop - start) / step));
-  const allInt = [start, stop, step].every(Number.isInteger);
-  const dtype = dtypeOr(options, allInt ? 'int64' : 'float64');
   const out = NDArray.empty([length], dtype);
-  // NumPy fills from the first two values: delta = (start + step) - start
-  const delta = start + step - start;
-  for (let i = 0; i < length; i++) writeElement(out, i, start + i * delta);
+  const first = [start, start + step].slice(0, length);
+  // the first two values are Python numbers converted to the dtype
+  const firstTwo = first.map((v) => {
+    if (isInteger(dtype) && Number.isFinite(v)) checkPyIntFits(Math.trunc(v), dtype);
+    const cell = NDArray.empty([], dtype);
+    writeElement(cell, 0, v);
+    return readElement(cell, 0);
+  });
+  firstTwo.forEach((v, i) => writeElement(out, i, v));
+  if (length > 2) fillArange(out, Number(firstTwo[0]), Number(firstTwo[1]), dtype);
   return out;
+}
+
+/** NumPy's fill: start + i * (second - first), in the dtype's own arithmetic. */
+function fillArange(out: NDArray, a: number, b: number, dtype: DType): void {
+  const n = out.size;
+  const typed = out.storage.typed(dtype) as unknown as { [i: number]: number | bigint };
+  if (dtype === 'float32' || dtype === 'float16') {
+    // float32 arithmetic (NumPy computes float16 ranges in float32 too)
+    const f = Math.fround;
+    const d = f(b - a);
+    const half = dtype === 'float16';
+    for (let i = 2; i < n; i++) {
+      const v = f(a + f(f(i) * d));
+      typed[i] = half ? toHalfBits(v) : v;
+    }
+  } else if ((dtype === 'int64' || dtype === 'uint64') && Math.abs(a) + n * Math.abs(b - a) < 2 ** 53) {
+    // exact in doubles: write the two 32-bit words of each value (BigInts would be slow)
+    const words = out.storage.typed(dtype === 'int64' ? 'int32' : 'uint32') as unknown as { [i: number]: number };
+    const d = b - a;
+    for (let i = 2; i < n; i++) {
+      const v = a + i * d;
+      const high = Math.floor(v / 4294967296);
+      words[2 * i] = v - high * 4294967296;
+      words[2 * i + 1] = high;
+    }
+  } else if (dtype === 'int64' || dtype === 'uint64') {
+    const d = BigInt(b) - BigInt(a);
+    for (let i = 2; i < n; i++) typed[i] = BigInt(a) + BigInt(i) * d;
+  } else {
+    const d = b - a;
+    for (let i = 2; i < n; i++) typed[i] = a + i * d; // typed arrays wrap integer values as C does
+  }
 }
 
 export interface LinspaceOptions extends DTypeOption {
@@ -112,7 +187,7 @@ export interface LinspaceOptions extends DTypeOption {
 
 /** np.linspace(start, stop, num = 50, {endpoint, dtype}). */
 export function linspace(start: number, stop: number, num = 50, options: LinspaceOptions = {}): NDArray {
-  if (!Number.isInteger(num)) throw new KilnTypeError(`'${num}' cannot be interpreted as an integer`);
+  requireInt(num);
   if (num < 0) throw new ValueError(`Number of samples, ${num}, must be non-negative.`);
   const endpoint = options.endpoint ?? true;
   const div = endpoint ? num - 1 : num;
@@ -126,8 +201,7 @@ export function linspace(start: number, stop: number, num = 50, options: Linspac
   const dtype = dtypeOr(options, 'float64');
   const result = new NDArray(new Storage(values.buffer), 'float64', [num], [1], 0, null);
   if (dtype === 'float64') return result;
-  const isInt = dtype !== 'float16' && dtype !== 'float32';
-  return (isInt ? uf.floor(result) : result).astype(dtype);
+  return (isInteger(dtype) ? uf.floor(result) : result).astype(dtype);
 }
 
 export interface EyeOptions extends DTypeOption {
@@ -143,6 +217,9 @@ export function eye(N: number, M?: number | null | EyeOptions, options: EyeOptio
   }
   const cols = M ?? N;
   const k = options.k ?? 0;
+  requireInt(N);
+  requireInt(cols);
+  requireInt(k);
   const out = zeros([N, cols], options);
   for (let i = Math.max(0, -k); i < N && i + k < cols; i++) writeElement(out, i * cols + i + k, 1);
   return out;
@@ -187,8 +264,9 @@ export function tri(N: number, M?: number | null | EyeOptions, options: EyeOptio
 }
 
 function triMask(x: NDArray, k: number, lower: boolean): NDArray {
-  if (x.ndim < 2) throw new ValueError('input array must be at least 2-d');
-  const [n, m] = x.shape.slice(-2) as [number, number];
+  // NumPy takes the mask's shape from the last two axes; a 1-D input gives a square mask
+  if (x.ndim === 0) throw new KilnTypeError("tri() missing 1 required positional argument: 'N'");
+  const [n, m] = (x.ndim === 1 ? [x.shape[0], x.shape[0]] : x.shape.slice(-2)) as [number, number];
   const mask = tri(n, m, { k: lower ? k : k - 1, dtype: 'bool' });
   return lower ? mask : uf.logicalNot(mask);
 }

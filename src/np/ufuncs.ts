@@ -4,10 +4,11 @@
  * and its dtype rule; `applyUfunc` does the rest through the array's backend.
  */
 import {
-  type DType, type DTypeLike, type WeakScalarKind, dtypeInfo, integerRange, isFloat, isInteger,
-  promoteTypes, resultTypeWeak, toDType, weakKind,
+  type DType, type DTypeLike, type WeakScalarKind, bigIntRange, canCastSafely, checkPyIntFits, defaultDTypeFor,
+  dtypeInfo, isFloat, isInteger, promoteTypes, promoteWithWeak, pyIntFits, resultType, resultTypeWeak, safeFloatFor,
+  toDType, weakKind,
 } from '../core/dtype.js';
-import { KilnTypeError, OverflowError, ValueError, shapeString } from '../core/errors.js';
+import { KilnTypeError, ValueError, shapeString } from '../core/errors.js';
 import { ELEMENTWISE, type ElementwiseOp } from '../core/elementwise-ops.js';
 import { broadcastShapes, broadcastStrides, shapesEqual } from '../core/shape.js';
 import { backendFor } from '../backend/backend.js';
@@ -25,9 +26,11 @@ export interface UfuncOptions {
  * How an op maps the operands' common dtype to its loop and result dtypes (from NumPy's loop
  * tables): 'same' keeps it, 'noBool' refuses bool, 'boolToInt8' computes bools as int8, 'float'
  * moves integers to the smallest float that holds them, 'trueDivide' sends integers to float64,
- * 'compare' and 'predicate' return bool, 'int' refuses floats.
+ * 'compare', 'logical' and 'predicate' return bool, 'int' refuses floats.
  */
-type DTypeRule = 'same' | 'noBool' | 'boolToInt8' | 'float' | 'trueDivide' | 'compare' | 'predicate' | 'int' | 'intBoolToInt8';
+type DTypeRule =
+  | 'same' | 'noBool' | 'boolToInt8' | 'float' | 'trueDivide' | 'compare' | 'logical' | 'predicate' | 'int'
+  | 'intBoolToInt8';
 
 interface Resolved {
   loop: DType;
@@ -38,54 +41,58 @@ const SNAKE: Record<string, string> = {
   floorDivide: 'floor_divide', mod: 'remainder', abs: 'absolute', divide: 'divide', notEqual: 'not_equal',
   lessEqual: 'less_equal', greaterEqual: 'greater_equal', logicalAnd: 'logical_and', logicalOr: 'logical_or',
   logicalXor: 'logical_xor', logicalNot: 'logical_not', bitwiseAnd: 'bitwise_and', bitwiseOr: 'bitwise_or',
-  bitwiseXor: 'bitwise_xor', leftShift: 'left_shift', rightShift: 'right_shift',
+  bitwiseXor: 'bitwise_xor', leftShift: 'left_shift', rightShift: 'right_shift', invert: 'invert',
 };
 const numpyName = (op: ElementwiseOp): string => SNAKE[op.name] ?? op.name;
 
-function noLoop(op: ElementwiseOp, dtypes: DType[]): never {
-  throw new KilnTypeError(
-    `ufunc '${numpyName(op)}' not supported for the input types, and the inputs could not be safely coerced to any supported types according to the casting rule ''safe'' (got ${dtypes.join(', ')})`,
-  );
-}
+const BOOL_OUT = new Set<DTypeRule>(['compare', 'logical', 'predicate']);
 
-function resolveDTypes(op: ElementwiseOp, rule: DTypeRule, common: DType, inputs: DType[]): Resolved {
+/** The loop and output dtypes a rule gives for a common dtype, or null where NumPy has no loop. */
+function loopFor(rule: DTypeRule, common: DType): Resolved | null {
   const kind = dtypeInfo(common).kind;
+  const same = (d: DType): Resolved => ({ loop: d, out: d });
   switch (rule) {
     case 'same':
-      return { loop: common, out: common };
+      return same(common);
     case 'noBool':
-      if (kind === 'b') {
-        if (op.name === 'subtract') {
-          throw new KilnTypeError('numpy boolean subtract, the `-` operator, is not supported, use the bitwise_xor, the `^` operator, or the logical_xor function instead.');
-        }
-        if (op.name === 'negative') {
-          throw new KilnTypeError('The numpy boolean negative, the `-` operator, is not supported, use the `~` operator or the logical_not function instead.');
-        }
-        throw new KilnTypeError(`ufunc '${numpyName(op)}' did not contain a loop with signature matching types bool -> None`);
-      }
-      return { loop: common, out: common };
+      return kind === 'b' ? null : same(common);
     case 'boolToInt8':
-      return kind === 'b' ? { loop: 'int8', out: 'int8' } : { loop: common, out: common };
-    case 'float': {
-      const f = promoteTypes(common, 'float16');
-      return { loop: f, out: f };
-    }
+      return same(kind === 'b' ? 'int8' : common);
+    case 'float':
+      return same(safeFloatFor(common));
     case 'trueDivide':
-      return kind === 'f' ? { loop: common, out: common } : { loop: 'float64', out: 'float64' };
+      return same(kind === 'f' ? common : 'float64');
     case 'compare':
-      return { loop: common, out: 'bool' };
+    case 'logical':
     case 'predicate':
       return { loop: common, out: 'bool' };
     case 'int':
-      if (kind === 'f') noLoop(op, inputs);
-      return { loop: common, out: common };
+      return kind === 'f' ? null : same(common);
     case 'intBoolToInt8':
-      if (kind === 'f') noLoop(op, inputs);
-      return kind === 'b' ? { loop: 'int8', out: 'int8' } : { loop: common, out: common };
+      return kind === 'f' ? null : same(kind === 'b' ? 'int8' : common);
   }
 }
 
-type Operand = NDArray | { weak: WeakScalarKind; value: number | boolean | bigint };
+/** NumPy's TypeError for an op without a loop for the operands' dtypes. */
+function noLoop(op: ElementwiseOp, rule: DTypeRule, common: DType, dtypeGiven: boolean): never {
+  const name = numpyName(op);
+  if (common === 'bool' && op.name === 'subtract') {
+    throw new KilnTypeError('numpy boolean subtract, the `-` operator, is not supported, use the bitwise_xor, the `^` operator, or the logical_xor function instead.');
+  }
+  if (common === 'bool' && op.name === 'negative') {
+    throw new KilnTypeError('The numpy boolean negative, the `-` operator, is not supported, use the `~` operator or the logical_not function instead.');
+  }
+  if (dtypeGiven) throw new KilnTypeError(`No loop matching the specified signature and casting was found for ufunc ${name}`);
+  if (rule === 'noBool') {
+    throw new KilnTypeError(`ufunc '${name}' did not contain a loop with signature matching types <class 'numpy.dtypes.BoolDType'> -> None`);
+  }
+  throw new KilnTypeError(
+    `ufunc '${name}' not supported for the input types, and the inputs could not be safely coerced to any supported types according to the casting rule ''safe''`,
+  );
+}
+
+type Weak = { weak: WeakScalarKind; value: number | boolean | bigint };
+type Operand = NDArray | Weak;
 
 function toOperand(x: ArrayLike): Operand {
   if (typeof x === 'number' || typeof x === 'boolean' || typeof x === 'bigint') return { weak: weakKind(x), value: x };
@@ -96,6 +103,70 @@ function toOperand(x: ArrayLike): Operand {
 function canCastSameKind(from: DType, to: DType): boolean {
   const rank = { b: 0, u: 1, i: 2, f: 3 } as const;
   return promoteTypes(from, to) === to || rank[dtypeInfo(from).kind] <= rank[dtypeInfo(to).kind];
+}
+
+/**
+ * The loop and output dtypes for the operands, as NumPy's type resolution picks them (NEP 50 for
+ * weak scalars; `dtype` names the loop).
+ */
+function resolve(op: ElementwiseOp, rule: DTypeRule, operands: Operand[], given: DType | undefined): Resolved {
+  const strong = operands.filter((o): o is NDArray => o instanceof NDArray).map((a) => a.dtype);
+  const weak = operands.filter((o): o is Weak => !(o instanceof NDArray)).map((w) => w.weak);
+  if (given !== undefined && !(BOOL_OUT.has(rule) && given === 'bool')) {
+    const r = loopFor(rule, given);
+    if (!r || r.loop !== given || BOOL_OUT.has(rule)) noLoop(op, rule, given, true);
+    operands.forEach((o, i) => {
+      const from = o instanceof NDArray ? o.dtype : defaultDTypeFor(o.weak);
+      // a weak scalar may take any dtype of its kind or a higher one
+      const ok = o instanceof NDArray ? canCastSameKind(from, given) : o.weak !== 'float' || isFloat(given);
+      if (!ok) {
+        throw new KilnTypeError(`Cannot cast ufunc '${numpyName(op)}' input ${i} from dtype('${from}') to dtype('${given}') with casting rule 'same_kind'`);
+      }
+    });
+    return r;
+  }
+  // float functions take each input (raised by the weak scalars: bool with a Python int is int64)
+  // to its smallest safe float, so arctan2(int8, uint8) is float16, though int8 and uint8 promote
+  // to int16
+  const common = rule === 'float'
+    ? resultTypeWeak(strong.map((d) => safeFloatFor(weak.reduce(promoteWithWeak, d))), weak)
+    : resultTypeWeak(strong, weak);
+  const r = loopFor(rule, common);
+  if (!r) noLoop(op, rule, common, false);
+  // signed and unsigned integers compare exactly (their promotion, float64, would round)
+  const allIntegers = strong.length > 0 && strong.every((d) => !isFloat(d)) && !weak.includes('float');
+  if (rule === 'compare' && r.loop === 'float64' && allIntegers) {
+    return { loop: 'int64', out: 'bool' };
+  }
+  return r;
+}
+
+/**
+ * NEP 50: a Python int must fit the integer loop it is cast to. Comparisons with an int outside
+ * the array's integer range are exact instead (NumPy 2), and logical functions only look at truth.
+ * Returns the loop to use and the weak values to feed it.
+ */
+function fitWeakInts(rule: DTypeRule, operands: Operand[], loop: DType): DType {
+  for (const o of operands) {
+    if (o instanceof NDArray || o.weak !== 'int') continue;
+    const v = o.value as number | bigint;
+    if (rule === 'logical') {
+      if (!pyIntFits(v, 'int64')) checkPyIntFits(v, 'int64');
+      if (isInteger(loop) && !pyIntFits(v, loop)) loop = 'float64';
+    } else if (isInteger(loop) && !pyIntFits(v, loop)) {
+      const strong = operands.filter((x): x is NDArray => x instanceof NDArray).map((x) => x.dtype);
+      const intArrays = strong.length > 0 && isInteger(resultType(...strong));
+      if (rule !== 'compare' || !intArrays) checkPyIntFits(v, loop);
+      // 64-bit loops run on BigInt, so they compare exactly; past 64 bits only the sign matters
+      else if (pyIntFits(v, 'int64')) loop = 'int64';
+      else if (pyIntFits(v, 'uint64')) loop = 'uint64';
+      else {
+        loop = 'float64';
+        o.value = v > 0 ? Infinity : -Infinity;
+      }
+    }
+  }
+  return loop;
 }
 
 /** Whether two views may touch the same bytes (a conservative interval test). */
@@ -123,52 +194,40 @@ function mayOverlap(a: NDArray, b: NDArray): boolean {
  */
 export function applyUfunc(op: ElementwiseOp, rule: DTypeRule, args: ArrayLike[], options: UfuncOptions = {}): NDArray {
   const operands = args.map(toOperand);
-  const strong = operands.filter((o): o is NDArray => o instanceof NDArray);
-  const weak = operands.filter((o): o is Exclude<Operand, NDArray> => !(o instanceof NDArray));
-  const common = options.dtype !== undefined
-    ? toDType(options.dtype)
-    : resultTypeWeak(strong.map((a) => a.dtype), weak.map((w) => w.weak));
-  let { loop, out: outDtype } = resolveDTypes(op, rule, common, strong.map((a) => a.dtype));
-  if (options.dtype !== undefined) {
-    if (rule !== 'compare' && rule !== 'predicate') outDtype = toDType(options.dtype);
-    for (const a of strong) {
-      if (!canCastSameKind(a.dtype, loop)) {
-        throw new KilnTypeError(`Cannot cast ufunc '${numpyName(op)}' input from dtype('${a.dtype}') to dtype('${loop}') with casting rule 'same_kind'`);
-      }
-    }
-  }
-  // NEP 50: a Python int must fit the integer dtype it is cast to (comparisons compare exactly instead).
-  for (const w of weak) {
-    if (w.weak === 'int' && isInteger(loop)) {
-      const v = Number(w.value);
-      const [lo, hi] = integerRange(loop);
-      if (v < lo || v > hi) {
-        if (rule === 'compare') loop = 'float64';
-        else throw new OverflowError(`Python integer ${String(w.value)} out of bounds for ${loop}`);
-      }
-    }
-  }
-  const shape = broadcastShapes(...operands.map((o) => (o instanceof NDArray ? o.shape : [])));
+  const given = options.dtype === undefined ? undefined : toDType(options.dtype);
+  const resolved = resolve(op, rule, operands, given);
+  const outDtype = resolved.out;
+  const loop = fitWeakInts(rule, operands, resolved.loop);
+  const shapes = operands.map((o) => (o instanceof NDArray ? o.shape : []));
   let out = options.out;
+  let shape: readonly number[];
   if (out) {
-    if (!shapesEqual(out.shape, shape)) {
-      throw new ValueError(`non-broadcastable output operand with shape ${shapeString(out.shape)} doesn't match the broadcast shape ${shapeString(shape)}`);
+    // the output takes part in broadcasting, but may not be stretched by it
+    const full = broadcastShapes(...shapes, out.shape);
+    if (!shapesEqual(full, out.shape)) {
+      throw new ValueError(`non-broadcastable output operand with shape ${shapeString(out.shape)} doesn't match the broadcast shape ${shapeString(full)}`);
     }
     if (!canCastSameKind(outDtype, out.dtype)) {
       throw new KilnTypeError(`Cannot cast ufunc '${numpyName(op)}' output from dtype('${outDtype}') to dtype('${out.dtype}') with casting rule 'same_kind'`);
     }
+    shape = out.shape;
   } else {
+    shape = broadcastShapes(...shapes);
     out = NDArray.empty(shape, outDtype);
   }
   const target = out;
   const inputs = operands.map((o) => {
-    if (!(o instanceof NDArray)) return scalarArray(o.value, loop);
-    // inputs that overlap the output in a different layout are read from a copy first
-    const src = options.out && mayOverlap(o, target) && !(o.offset === target.offset && shapesEqual(o.elementStrides, target.elementStrides)) ? o.copy() : o;
+    if (!(o instanceof NDArray)) return scalarArray(o.value, loop).broadcastTo(shape);
+    // `dtype` may narrow an input (same_kind): cast it first, as NumPy does, so the loop sees
+    // int8(300) and float32(x), not the wider values. Inputs that overlap the output in a
+    // different layout are read from a copy first.
+    const narrowed = given === loop && !canCastSafely(o.dtype, loop);
+    const sameLayout = o.offset === target.offset && shapesEqual(o.shape, target.shape) && shapesEqual(o.elementStrides, target.elementStrides);
+    const overlaps = options.out !== undefined && !sameLayout && mayOverlap(o, target);
+    const src = narrowed ? o.astype(loop) : overlaps ? o.copy() : o;
     return src.makeView(shape, broadcastStrides(src.shape, src.elementStrides, shape), src.offset);
   });
-  const broadcastInputs = inputs.map((v) => (v.ndim === shape.length ? v : v.broadcastTo(shape)));
-  backendFor(target).elementwise(op, broadcastInputs, target, loop);
+  backendFor(target).elementwise(op, inputs, target, loop);
   if (options.out) target.storage.version++;
   return target;
 }
@@ -211,9 +270,9 @@ export const less = binary(E.less, 'compare');
 export const lessEqual = binary(E.lessEqual, 'compare');
 export const greater = binary(E.greater, 'compare');
 export const greaterEqual = binary(E.greaterEqual, 'compare');
-export const logicalAnd = binary(E.logicalAnd, 'compare');
-export const logicalOr = binary(E.logicalOr, 'compare');
-export const logicalXor = binary(E.logicalXor, 'compare');
+export const logicalAnd = binary(E.logicalAnd, 'logical');
+export const logicalOr = binary(E.logicalOr, 'logical');
+export const logicalXor = binary(E.logicalXor, 'logical');
 export const logicalNot = unary(E.logicalNot, 'predicate');
 export const isnan = unary(E.isnan, 'predicate');
 export const isinf = unary(E.isinf, 'predicate');
@@ -258,29 +317,45 @@ export const rint = unary(E.rint, 'float');
 export const invert = unary(E.invert, 'int');
 export const bitwiseNot = invert;
 
-/** np.round / np.around: half to even, at `decimals` places (negative rounds to tens, hundreds...). */
+/**
+ * np.round / np.around: half to even, at `decimals` places (negative rounds to tens, hundreds...).
+ * As NumPy: multiply (or divide) by 10**|decimals| into the output, rint it in place, divide (or
+ * multiply) back; integers compute in float64 and are cast back; round(2.675, 2) is 2.68 because
+ * 2.675 * 100 is 267.5 in float64.
+ */
 export function round(a: ArrayLike, decimals = 0, options: UfuncOptions = {}): NDArray {
   const x = asarray(a);
-  if (!Number.isInteger(decimals)) throw new KilnTypeError(`'${decimals}' cannot be interpreted as an integer`);
-  if (!isFloat(x.dtype)) {
-    if (decimals >= 0) return options.out ? applyUfunc(E.positive, 'same', [x], options) : x.copy();
-    const scale = 10 ** -decimals;
-    const r = multiply(rint(divide(x, scale)), scale);
-    return r.astype(x.dtype);
-  }
-  if (decimals === 0) return applyUfunc(E.rint, 'float', [x], options);
+  if (!Number.isInteger(decimals)) throw new KilnTypeError("'float' object cannot be interpreted as an integer");
+  const out = options.out;
+  if (isInteger(x.dtype) && decimals >= 0) return out ? applyUfunc(E.positive, 'same', [x], { out }) : x.copy();
+  if (decimals === 0) return applyUfunc(E.rint, 'float', [x], { out });
   const scale = 10 ** Math.abs(decimals);
-  if (decimals > 0) return divide(rint(multiply(x, scale)), scale, options);
-  return multiply(rint(divide(x, scale)), scale, options);
+  const [there, back] = decimals > 0 ? [multiply, divide] : [divide, multiply];
+  const target = out ?? NDArray.empty(x.shape, isInteger(x.dtype) ? 'float64' : x.dtype);
+  there(x, scale, { out: target });
+  rint(target, { out: target });
+  back(target, scale, { out: target });
+  return isInteger(x.dtype) && !out ? target.astype(x.dtype) : target;
 }
 export const around = round;
 
-/** np.clip(a, min, max): either bound may be null; NaN propagates. */
+/**
+ * np.clip(a, min, max): either bound may be null; NaN propagates; max wins where min > max.
+ * As NumPy 2, a Python int bound beyond an integer array's range is dropped when it cannot bind
+ * (min below the range, max above it) and is an OverflowError otherwise.
+ */
 export function clip(a: ArrayLike, min: ArrayLike | null, max: ArrayLike | null, options: UfuncOptions = {}): NDArray {
-  if (min === null && max === null) throw new ValueError('One of max or min must be given');
-  if (min === null) return minimum(a, max!, options);
-  if (max === null) return maximum(a, min, options);
-  return applyUfunc(E.clip, 'same', [a, min, max], options);
+  const x = asarray(a);
+  if (isInteger(x.dtype)) {
+    const [lo, hi] = bigIntRange(x.dtype);
+    const isPyIntBound = (v: ArrayLike | null): v is number | bigint => (typeof v === 'number' || typeof v === 'bigint') && weakKind(v) === 'int';
+    if (isPyIntBound(min) && BigInt(min) <= lo) min = null;
+    if (isPyIntBound(max) && BigInt(max) >= hi) max = null;
+  }
+  if (min === null && max === null) return applyUfunc(E.positive, 'noBool', [x], options);
+  if (min === null) return minimum(x, max!, options);
+  if (max === null) return maximum(x, min, options);
+  return applyUfunc(E.clip, 'same', [x, min, max], options);
 }
 
 /** np.where(condition, x, y): elements of x where condition is true, else of y. */

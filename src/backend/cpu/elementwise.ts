@@ -4,7 +4,7 @@
  * over strided, broadcast views. Dimensions that are contiguous for every operand are merged, so
  * the common case is a single flat loop.
  */
-import { type DType, dtypeInfo, isBig } from '../../core/dtype.js';
+import { DTYPES, type DType, dtypeInfo, isBig } from '../../core/dtype.js';
 import type { ElementwiseOp } from '../../core/elementwise-ops.js';
 import type { View } from '../../core/view.js';
 import { ELEMENTWISE_HELPERS } from './helpers.js';
@@ -14,11 +14,40 @@ export type Domain = 'num' | 'big';
 
 const OPERAND_NAMES = ['x', 'y', 'z'];
 
-function readExpr(dtype: DType, domain: Domain, ref: string): string {
+/**
+ * How input `i` is read. In the number domain a 64-bit integer is read from its two 32-bit words
+ * (Number(bigint) is slow): high * 2**32 + low rounds once, as C's cast does. `lowWord` reads only
+ * the low word, which is the value wrapped to 32 bits, for casts to narrower integers.
+ */
+function readExpr(dtype: DType, domain: Domain, i: number, lowWord = false): string {
+  const ref = `A${i}[p${i}]`;
   if (domain === 'big') return isBig(dtype) ? ref : `BigInt(${ref})`;
   if (dtype === 'float16') return `H.halfToNum(${ref})`;
-  if (isBig(dtype)) return `Number(${ref})`;
+  if (isBig(dtype)) {
+    const lo = `A${i}[2 * p${i}]`;
+    if (lowWord) return lo;
+    return `(A${i}[2 * p${i} + 1] * 4294967296 + ${dtype === 'int64' ? `(${lo} >>> 0)` : lo})`;
+  }
   return ref;
+}
+
+/**
+ * The statement that stores `value` at O[o]. A 64-bit output in the number domain is written as
+ * two 32-bit words: C's cast truncates, and NaN or out-of-range values give the bit pattern of
+ * 2**63 (x86's "integer indefinite", which NumPy shows as INT64_MIN).
+ */
+function storeStmt(dtype: DType, domain: Domain, value: string, returnsBool: boolean): string {
+  if (domain === 'num' && isBig(dtype)) {
+    const v = returnsBool ? `((${value}) ? 1 : 0)` : value;
+    const max = dtype === 'int64' ? '9223372036854775808' : '18446744073709551616';
+    return `{ const t = ${v};
+      if (t > -9223372036854775808 && t < ${max}) {
+        const q = Math.trunc(t); const hi = Math.floor(q / 4294967296);
+        O[2 * o] = q - hi * 4294967296; O[2 * o + 1] = hi;
+      } else { O[2 * o] = 0; O[2 * o + 1] = -2147483648; } }`;
+  }
+  if (returnsBool && isBig(dtype)) return `O[o] = (${value}) ? 1n : 0n;`;
+  return `O[o] = ${storeExpr(dtype, domain, value, returnsBool)};`;
 }
 
 function storeExpr(dtype: DType, domain: Domain, value: string, returnsBool: boolean): string {
@@ -30,14 +59,34 @@ function storeExpr(dtype: DType, domain: Domain, value: string, returnsBool: boo
     if (isBig(dtype)) return value;
     if (dtype === 'bool') return `(${value}) !== 0n ? 1 : 0`;
     const info = dtypeInfo(dtype);
+    if (dtype === 'float32') return `H.bigToF32(${value})`;
     if (info.kind === 'f') return storeExpr(dtype, 'num', `Number(${value})`, false);
     const bits = info.itemsize * 8;
     return `Number(BigInt.as${info.kind === 'u' ? 'Uint' : 'Int'}N(${bits}, ${value}))`;
   }
   if (dtype === 'bool') return `(${value}) !== 0 ? 1 : 0`;
   if (dtype === 'float16') return `H.numToHalf(${value})`;
-  if (isBig(dtype)) return `H.numToBig(${value})`;
   return value;
+}
+
+/** An expression that wraps a loop's value to the loop dtype, as storing it there would. */
+function castExpr(dtype: DType, domain: Domain, value: string): string {
+  if (domain === 'big') {
+    if (isBig(dtype)) return `BigInt.as${dtype === 'uint64' ? 'Uint' : 'Int'}N(64, ${value})`;
+    return value; // a big-domain loop is always a 64-bit one
+  }
+  switch (dtype) {
+    case 'bool': return `((${value}) !== 0 ? 1 : 0)`;
+    case 'int8': return `((${value}) << 24 >> 24)`;
+    case 'uint8': return `((${value}) & 255)`;
+    case 'int16': return `((${value}) << 16 >> 16)`;
+    case 'uint16': return `((${value}) & 65535)`;
+    case 'int32': return `((${value}) | 0)`;
+    case 'uint32': return `((${value}) >>> 0)`;
+    case 'float16': return `H.roundToHalf(${value})`;
+    case 'float32': return `Math.fround(${value})`;
+    default: return value;
+  }
 }
 
 type Kernel = (
@@ -45,16 +94,15 @@ type Kernel = (
   outStrides: number[], inStrides: number[][], outOffset: number, inOffsets: number[], H: unknown,
 ) => void;
 
-const cache = new Map<string, Kernel>();
+/** A kernel and whether it reads each input, and writes its output, as 32-bit words. */
+interface CompiledKernel {
+  run: Kernel;
+  inWords: boolean[];
+  outWords: boolean;
+}
 
-function compile(expr: string, domain: Domain, inDtypes: DType[], outDtype: DType, returnsBool: boolean): Kernel {
-  const key = `${expr}|${domain}|${inDtypes.join(',')}|${outDtype}|${returnsBool}`;
-  let k = cache.get(key);
-  if (k) return k;
-  const n = inDtypes.length;
-  const idx = [...Array(n).keys()];
-  const reads = idx.map((i) => `const ${OPERAND_NAMES[i]} = ${readExpr(inDtypes[i]!, domain, `A${i}[p${i}]`)};`).join(' ');
-  const store = `O[o] = ${storeExpr(outDtype, domain, expr, returnsBool)};`;
+function compile(reads: string[], store: string): Kernel {
+  const idx = [...reads.keys()];
   const src = `
     const { ${Object.keys(ELEMENTWISE_HELPERS).join(', ')} } = H;
     ${idx.map((i) => `const A${i} = arrays[${i}];`).join('\n')}
@@ -71,7 +119,7 @@ function compile(expr: string, domain: Domain, inDtypes: DType[], outDtype: DTyp
     const counter = new Array(Math.max(nd - 1, 0)).fill(0);
     for (let done = 0; done < total; done += inner) {
       for (let i = 0; i < inner; i++) {
-        ${reads}
+        ${reads.map((r, i) => `const ${OPERAND_NAMES[i]} = ${r};`).join(' ')}
         ${store}
         o += so; ${idx.map((i) => `p${i} += s${i};`).join(' ')}
       }
@@ -83,9 +131,7 @@ function compile(expr: string, domain: Domain, inDtypes: DType[], outDtype: DTyp
         o -= outStrides[d] * shape[d]; ${idx.map((i) => `p${i} -= inStrides[${i}][d] * shape[d];`).join(' ')}
       }
     }`;
-  k = new Function('out', 'arrays', 'shape', 'outStrides', 'inStrides', 'outOffset', 'inOffsets', 'H', src) as Kernel;
-  cache.set(key, k);
-  return k;
+  return new Function('out', 'arrays', 'shape', 'outStrides', 'inStrides', 'outOffset', 'inOffsets', 'H', src) as Kernel;
 }
 
 /**
@@ -117,14 +163,65 @@ export function collapseAxes(shape: readonly number[], strides: (readonly number
  * and the integer expression).
  */
 export function runElementwise(op: ElementwiseOp, inputs: readonly View[], out: View, loop: DType): void {
-  const info = dtypeInfo(loop);
-  const isInt = info.kind === 'i' || info.kind === 'u' || info.kind === 'b';
-  const domain: Domain = isBig(loop) && op.big !== undefined ? 'big' : 'num';
-  const expr = domain === 'big' ? op.big! : isInt && op.int !== undefined ? op.int : op.num;
-  const kernel = compile(expr, domain, inputs.map((v) => v.dtype), out.dtype, op.returnsBool === true);
+  const { run, inWords, outWords } = kernelFor(op, loop, inputs, out.dtype);
   const [shape, strides] = collapseAxes(out.shape, [out.elementStrides, ...inputs.map((v) => v.elementStrides)]);
-  kernel(
-    out.storage.typed(out.dtype), inputs.map((v) => v.storage.typed(v.dtype)), shape,
+  run(
+    out.storage.typed(outWords ? wordDType(out.dtype) : out.dtype),
+    inputs.map((v, i) => v.storage.typed(inWords[i] ? wordDType(v.dtype) : v.dtype)), shape,
     strides[0]!, strides.slice(1), out.offset, inputs.map((v) => v.offset), ELEMENTWISE_HELPERS,
   );
+}
+
+/** The 32-bit view a 64-bit integer array is read or written through (offsets double). */
+const wordDType = (d: DType): DType => (d === 'int64' ? 'int32' : 'uint32');
+
+// Kernels by op, then by a number packing the loop, output and input dtypes: a string key built
+// on every call cost more than running a small kernel.
+const kernels = new Map<ElementwiseOp, Map<number, CompiledKernel>>();
+const DTYPE_CODE = new Map<DType, number>(DTYPES.map((d, i) => [d, i]));
+
+function kernelFor(op: ElementwiseOp, loop: DType, inputs: readonly View[], outDtype: DType): CompiledKernel {
+  let byTypes = kernels.get(op);
+  if (!byTypes) kernels.set(op, (byTypes = new Map()));
+  let key = DTYPE_CODE.get(loop)! * 16 + DTYPE_CODE.get(outDtype)!;
+  for (const v of inputs) key = key * 16 + DTYPE_CODE.get(v.dtype)!;
+  let kernel = byTypes.get(key);
+  if (!kernel) {
+    kernel = plan(op, loop, inputs.map((v) => v.dtype), outDtype);
+    byTypes.set(key, kernel);
+  }
+  return kernel;
+}
+
+/** Picks the domain and expressions for an op on these dtypes and compiles the loop. */
+function plan(op: ElementwiseOp, loop: DType, inDtypes: DType[], outDtype: DType): CompiledKernel {
+  const info = dtypeInfo(loop);
+  const isInt = info.kind === 'i' || info.kind === 'u' || info.kind === 'b';
+  let domain: Domain = isBig(loop) && op.big !== undefined ? 'big' : 'num';
+  const outInfo = dtypeInfo(outDtype);
+  if (op.name === 'copy' && isBig(inDtypes[0]!)) {
+    // casts out of 64-bit integers go word by word, without BigInt: to another 64-bit type the
+    // words move as they are; to narrower integers the low word is the wrapped value; to floats
+    // high * 2**32 + low rounds once (float32 stays on BigInt: through a float64 it would round twice)
+    if (isBig(outDtype)) {
+      return { run: compile(['A0[2 * p0]'], 'O[2 * o] = x; O[2 * o + 1] = A0[2 * p0 + 1];'), inWords: [true], outWords: true };
+    }
+    if (outDtype !== 'float32') {
+      const narrow = (outInfo.kind === 'i' || outInfo.kind === 'u') && outInfo.itemsize <= 4;
+      const read = readExpr(inDtypes[0]!, 'num', 0, narrow);
+      return { run: compile([read], storeStmt(outDtype, 'num', 'x', false)), inWords: [true], outWords: false };
+    }
+    domain = 'big';
+  }
+  const expr = domain === 'big' ? op.big!
+    : loop === 'bool' && op.bool !== undefined ? op.bool
+      : isInt && op.int !== undefined ? op.int : op.num;
+  // an output of another dtype receives the loop's result cast (int8 + int8 wraps, then is stored
+  // into float32), as NumPy casts after the loop
+  const returnsBool = op.returnsBool === true;
+  const wrapped = !returnsBool && outDtype !== loop && expr !== 'x' ? castExpr(loop, domain, expr) : expr;
+  const reads = inDtypes.map((d, i) => readExpr(d, domain, i));
+  const inWords = inDtypes.map((d) => domain === 'num' && isBig(d));
+  const outWords = domain === 'num' && isBig(outDtype);
+  return { run: compile(reads, storeStmt(outDtype, domain, wrapped, returnsBool)), inWords, outWords };
 }
