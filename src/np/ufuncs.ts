@@ -14,6 +14,7 @@ import { broadcastShapes, broadcastStrides, shapesEqual } from '../core/shape.js
 import { backendFor } from '../backend/backend.js';
 import { NDArray, type ArrayLike } from './ndarray.js';
 import { asarray, scalarArray } from './convert.js';
+import { nonzero } from './sorting.js';
 
 export interface UfuncOptions {
   /** Write the result here (it must have the broadcast shape); returned as the result. */
@@ -358,8 +359,15 @@ export function clip(a: ArrayLike, min: ArrayLike | null, max: ArrayLike | null,
   return applyUfunc(E.clip, 'same', [x, min, max], options);
 }
 
-/** np.where(condition, x, y): elements of x where condition is true, else of y. */
-export function where(condition: ArrayLike, x: ArrayLike, y: ArrayLike): NDArray {
+/**
+ * np.where(condition, x, y): elements of x where condition is true, else of y.
+ * np.where(condition): the indices of the true elements, as np.nonzero.
+ */
+export function where(condition: ArrayLike): NDArray[];
+export function where(condition: ArrayLike, x: ArrayLike, y: ArrayLike): NDArray;
+export function where(condition: ArrayLike, x?: ArrayLike, y?: ArrayLike): NDArray | NDArray[] {
+  if (x === undefined && y === undefined) return nonzero(condition);
+  if (x === undefined || y === undefined) throw new ValueError('either both or neither of x and y should be given');
   const cond = asarray(condition);
   const c = cond.dtype === 'bool' ? cond : cond.astype('bool');
   const ox = toOperand(x);

@@ -101,9 +101,14 @@ interface CompiledKernel {
   outWords: boolean;
 }
 
-function compile(reads: string[], store: string): Kernel {
+/**
+ * Compiles a loop. `tag` names the typed arrays involved and goes into the source as a comment:
+ * V8 shares compiled code (and its type feedback) between identical sources, so float32 and
+ * float64 loops with the same text would otherwise share one function and turn megamorphic.
+ */
+function compile(reads: string[], store: string, tag: string): Kernel {
   const idx = [...reads.keys()];
-  const src = `
+  const src = `// ${tag}
     const { ${Object.keys(ELEMENTWISE_HELPERS).join(', ')} } = H;
     ${idx.map((i) => `const A${i} = arrays[${i}];`).join('\n')}
     const O = out;
@@ -195,6 +200,7 @@ function kernelFor(op: ElementwiseOp, loop: DType, inputs: readonly View[], outD
 
 /** Picks the domain and expressions for an op on these dtypes and compiles the loop. */
 function plan(op: ElementwiseOp, loop: DType, inDtypes: DType[], outDtype: DType): CompiledKernel {
+  const tag = `${op.name} ${loop} [${inDtypes.join(', ')}] -> ${outDtype}`;
   const info = dtypeInfo(loop);
   const isInt = info.kind === 'i' || info.kind === 'u' || info.kind === 'b';
   let domain: Domain = isBig(loop) && op.big !== undefined ? 'big' : 'num';
@@ -204,12 +210,12 @@ function plan(op: ElementwiseOp, loop: DType, inDtypes: DType[], outDtype: DType
     // words move as they are; to narrower integers the low word is the wrapped value; to floats
     // high * 2**32 + low rounds once (float32 stays on BigInt: through a float64 it would round twice)
     if (isBig(outDtype)) {
-      return { run: compile(['A0[2 * p0]'], 'O[2 * o] = x; O[2 * o + 1] = A0[2 * p0 + 1];'), inWords: [true], outWords: true };
+      return { run: compile(['A0[2 * p0]'], 'O[2 * o] = x; O[2 * o + 1] = A0[2 * p0 + 1];', tag), inWords: [true], outWords: true };
     }
     if (outDtype !== 'float32') {
       const narrow = (outInfo.kind === 'i' || outInfo.kind === 'u') && outInfo.itemsize <= 4;
       const read = readExpr(inDtypes[0]!, 'num', 0, narrow);
-      return { run: compile([read], storeStmt(outDtype, 'num', 'x', false)), inWords: [true], outWords: false };
+      return { run: compile([read], storeStmt(outDtype, 'num', 'x', false), tag), inWords: [true], outWords: false };
     }
     domain = 'big';
   }
@@ -219,9 +225,13 @@ function plan(op: ElementwiseOp, loop: DType, inDtypes: DType[], outDtype: DType
   // an output of another dtype receives the loop's result cast (int8 + int8 wraps, then is stored
   // into float32), as NumPy casts after the loop
   const returnsBool = op.returnsBool === true;
-  const wrapped = !returnsBool && outDtype !== loop && expr !== 'x' ? castExpr(loop, domain, expr) : expr;
+  let wrapped = !returnsBool && outDtype !== loop && expr !== 'x' ? castExpr(loop, domain, expr) : expr;
+  // C's float-to-int32 conversion on x86 gives INT32_MIN for NaN and out-of-range values
+  if (op.name === 'copy' && outDtype === 'int32' && dtypeInfo(inDtypes[0]!).kind === 'f') {
+    wrapped = '(x > -2147483649 && x < 2147483648 ? x : -2147483648)';
+  }
   const reads = inDtypes.map((d, i) => readExpr(d, domain, i));
   const inWords = inDtypes.map((d) => domain === 'num' && isBig(d));
   const outWords = domain === 'num' && isBig(outDtype);
-  return { run: compile(reads, storeStmt(outDtype, domain, wrapped, returnsBool)), inWords, outWords };
+  return { run: compile(reads, storeStmt(outDtype, domain, wrapped, returnsBool), tag), inWords, outWords };
 }
