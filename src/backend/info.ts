@@ -1,5 +1,5 @@
 /** Which kernels are active, for users and bug reports. */
-import './cpu/index.js';
+import './default.js';
 import { backendForDevice } from './backend.js';
 
 export function backends(): { device: string; kernels: string }[] {
