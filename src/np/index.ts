@@ -2,7 +2,7 @@
  * The NumPy face: `import { np } from 'kiln'`. Functions keep NumPy's names in camelCase
  * (`zeros_like` is `zerosLike`); see docs/numpy-names.md.
  */
-import '../backend/cpu/index.js';
+import '../backend/default.js';
 
 export { NDArray } from './ndarray.js';
 export type { ArrayLike, NestedArray, NestedList } from './ndarray.js';
