@@ -4,4 +4,9 @@
  */
 export * as np from './np/index.js';
 export * from './tensor/index.js';
-export { backends } from './backend/info.js';
+export { backends, getNumThreads, setNumThreads } from './backend/info.js';
+export * as nn from './nn/index.js';
+export * as optim from './optim/index.js';
+export * as metrics from './metrics/index.js';
+export * as data from './data/index.js';
+export * from './deploy/index.js';

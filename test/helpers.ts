@@ -4,8 +4,10 @@ import { readFileSync } from 'node:fs';
 import { np } from 'kiln';
 
 export type EncodedValue = number | boolean | string;
+/** Complex arrays (dtype complex64/complex128) hold interleaved parts: [re0, im0, re1, im1, ...]. */
 export interface EncodedArray { dtype: string; shape: number[]; data: EncodedValue[] }
-export interface EncodedScalar { scalar: EncodedValue; dtype?: string }
+/** A complex scalar carries its imaginary part in `imag`. */
+export interface EncodedScalar { scalar: EncodedValue; imag?: EncodedValue; dtype?: string }
 export interface EncodedError { error: string; message: string }
 export interface EncodedTuple { tuple: Encoded[] }
 export type Encoded = EncodedArray | EncodedScalar | EncodedError | EncodedTuple;
@@ -24,8 +26,23 @@ export function decodeValue(v: EncodedValue): number | boolean {
   return v;
 }
 
+/** An encoded complex scalar (or a real one) as a Complex. */
+export function decodeComplex(e: EncodedScalar): np.Complex {
+  return np.complex(Number(decodeValue(e.scalar)), e.imag === undefined ? 0 : Number(decodeValue(e.imag)));
+}
+
+/** The interleaved parts of an encoded complex array as Complex values. */
+export function complexValues(e: EncodedArray): np.Complex[] {
+  const out: np.Complex[] = [];
+  for (let i = 0; i < e.data.length; i += 2) out.push(np.complex(Number(decodeValue(e.data[i]!)), Number(decodeValue(e.data[i + 1]!))));
+  return out;
+}
+
+const isComplexDType = (d: string): boolean => d === 'complex64' || d === 'complex128';
+
 /** An encoded array as an NDArray of the same dtype and shape. */
 export function decodeArray(e: EncodedArray): np.NDArray {
+  if (isComplexDType(e.dtype)) return np.array(complexValues(e), { dtype: e.dtype }).reshape(e.shape);
   const flat = e.dtype.startsWith('int64') || e.dtype.startsWith('uint64')
     ? e.data.map((v) => (typeof v === 'string' && !['nan', 'inf', '-inf'].includes(v) ? BigInt(v) : decodeValue(v)))
     : e.data.map(decodeValue);
@@ -50,8 +67,15 @@ export function assertMatches(actual: unknown, expected: Encoded, options: Close
     return;
   }
   if ('scalar' in expected) {
-    const want = decodeValue(expected.scalar);
     const got = actual instanceof np.NDArray ? actual.item() : actual;
+    if (expected.imag !== undefined) {
+      assert.ok(got instanceof np.Complex, `expected a Complex${where}, got ${String(got)}`);
+      const want = decodeComplex(expected);
+      assertValueClose(got.re, want.re, options, `${where} (real part)`);
+      assertValueClose(got.im, want.im, options, `${where} (imaginary part)`);
+      return;
+    }
+    const want = decodeValue(expected.scalar);
     assert.ok(typeof got === 'number' || typeof got === 'boolean', `expected a scalar${where}, got ${String(got)}`);
     assertValueClose(got, want, options, where);
     return;
@@ -59,7 +83,19 @@ export function assertMatches(actual: unknown, expected: Encoded, options: Close
   assert.ok(actual instanceof np.NDArray, `expected an NDArray${where}, got ${String(actual)}`);
   if (options.checkDtype !== false) assert.equal(actual.dtype, expected.dtype, `dtype${where}`);
   assert.deepEqual(actual.shape, expected.shape, `shape${where}`);
-  const got = actual.toArray();
+  if (isComplexDType(expected.dtype)) {
+    const got = actual.toArray();
+    const want = complexValues(expected);
+    assert.equal(got.length, want.length, `size${where}`);
+    for (let i = 0; i < want.length; i++) {
+      const g = got[i];
+      const [gr, gi] = g instanceof np.Complex ? [g.re, g.im] : [Number(g), 0];
+      assertValueClose(gr, want[i]!.re, options, `${where} at flat index ${i} (real part)`);
+      assertValueClose(gi, want[i]!.im, options, `${where} at flat index ${i} (imaginary part)`);
+    }
+    return;
+  }
+  const got = actual.toArray() as (number | boolean)[];
   const want = expected.data.map(decodeValue);
   for (let i = 0; i < want.length; i++) assertValueClose(got[i]!, want[i]!, options, `${where} at flat index ${i}`);
 }

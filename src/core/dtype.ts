@@ -1,19 +1,30 @@
 /**
  * dtypes: names, sizes, storage arrays and NumPy 2's promotion rules (including NEP 50's "weak"
- * Python scalars). Complex types are declared here so that later code has room for them.
+ * Python scalars).
+ *
+ * Complex storage: complex64 and complex128 are stored as interleaved (re, im) pairs of float32 /
+ * float64, exactly NumPy's memory layout. `Storage.typed('complex64')` is a Float32Array (and
+ * `typed('complex128')` a Float64Array) over the whole buffer, so element i of a view lives at
+ * [2 * i, 2 * i + 1] of that array. Strides and offsets stay counted in elements (itemsize 8 /
+ * 16 bytes); kernels double them. The real and imaginary parts of a complex view are float views
+ * of the same storage with offset * 2 and strides * 2 (imaginary: offset * 2 + 1).
  */
+import type { ComplexLike } from './complex.js';
 import { KilnTypeError, OverflowError } from './errors.js';
 
 export const DTYPES = [
   'bool', 'int8', 'uint8', 'int16', 'uint16', 'int32', 'uint32', 'int64', 'uint64',
-  'float16', 'float32', 'float64',
+  'float16', 'float32', 'float64', 'complex64', 'complex128',
 ] as const;
 
 /** A dtype name, exactly as NumPy spells it. */
 export type DType = (typeof DTYPES)[number];
 
-/** 'b' bool, 'i' signed integer, 'u' unsigned integer, 'f' floating point (NumPy's dtype.kind). */
-export type DTypeKind = 'b' | 'i' | 'u' | 'f';
+/**
+ * 'b' bool, 'i' signed integer, 'u' unsigned integer, 'f' floating point, 'c' complex floating
+ * point (NumPy's dtype.kind).
+ */
+export type DTypeKind = 'b' | 'i' | 'u' | 'f' | 'c';
 
 export type TypedArray =
   | Uint8Array | Int8Array | Int16Array | Uint16Array | Int32Array | Uint32Array
@@ -29,7 +40,10 @@ export interface DTypeInfo {
   readonly name: DType;
   readonly kind: DTypeKind;
   readonly itemsize: number;
-  /** The typed array that stores elements (float16 is stored as raw bits in a Uint16Array). */
+  /**
+   * The typed array that stores elements (float16 is stored as raw bits in a Uint16Array; a
+   * complex element is two consecutive entries, re then im, of a Float32Array or Float64Array).
+   */
   readonly array: TypedArrayConstructor;
   /** NumPy's array-protocol type string (`<f8`), used by .npy files. */
   readonly typestr: string;
@@ -52,6 +66,8 @@ const TABLE: Record<DType, DTypeInfo> = {
   float16: info('float16', 'f', 2, Uint16Array, '<f2'),
   float32: info('float32', 'f', 4, Float32Array, '<f4'),
   float64: info('float64', 'f', 8, Float64Array, '<f8'),
+  complex64: info('complex64', 'c', 8, Float32Array, '<c8'),
+  complex128: info('complex128', 'c', 16, Float64Array, '<c16'),
 };
 
 /** Spellings NumPy accepts besides the canonical names. */
@@ -65,6 +81,8 @@ const ALIASES: Record<string, DType> = {
   // one-letter type codes (Linux: 'l' is 64-bit)
   b: 'int8', B: 'uint8', h: 'int16', H: 'uint16', i: 'int32', I: 'uint32', l: 'int64', L: 'uint64',
   q: 'int64', Q: 'uint64', p: 'int64', P: 'uint64', e: 'float16', f: 'float32', d: 'float64',
+  c8: 'complex64', c16: 'complex128', F: 'complex64', D: 'complex128', csingle: 'complex64',
+  cdouble: 'complex128', complex: 'complex128',
 };
 
 /** Anything a dtype argument may be: a name or an alias. */
@@ -86,6 +104,21 @@ export function dtypeInfo(dtype: DType): DTypeInfo {
 }
 
 export const isFloat = (d: DType): boolean => TABLE[d].kind === 'f';
+/** complex64 or complex128. */
+export const isComplex = (d: DType): d is 'complex64' | 'complex128' => TABLE[d].kind === 'c';
+/** Floats and complex numbers: NumPy's `inexact`. */
+export const isInexact = (d: DType): boolean => TABLE[d].kind === 'f' || TABLE[d].kind === 'c';
+
+/** The float type of a complex type's parts (complex64 -> float32); other dtypes map to themselves. */
+export function complexPart(d: DType): DType {
+  return d === 'complex64' ? 'float32' : d === 'complex128' ? 'float64' : d;
+}
+
+/** The complex type whose parts hold a float type: float16 and float32 -> complex64, float64 -> complex128. */
+export function complexFor(d: DType): 'complex64' | 'complex128' {
+  if (isComplex(d)) return d;
+  return d === 'float16' || d === 'float32' ? 'complex64' : 'complex128';
+}
 export const isInteger = (d: DType): boolean => TABLE[d].kind === 'i' || TABLE[d].kind === 'u';
 export const isBool = (d: DType): boolean => d === 'bool';
 /** int64 and uint64 hold values beyond 2^53 and are computed with BigInt to stay exact. */
@@ -106,9 +139,13 @@ function floatForInteger(d: DType): DType {
   return size === 1 ? 'float16' : size === 2 ? 'float32' : 'float64';
 }
 
-/** The smallest float dtype `d` casts to safely (itself for floats; bool and 8-bit ints give float16). */
+/**
+ * The smallest inexact dtype `d` casts to safely (itself for floats and complex numbers; bool and
+ * 8-bit ints give float16).
+ */
 export function safeFloatFor(d: DType): DType {
-  return TABLE[d].kind === 'f' ? d : floatForInteger(d);
+  const k = TABLE[d].kind;
+  return k === 'f' || k === 'c' ? d : floatForInteger(d);
 }
 
 /** NumPy 2's `np.promote_types(a, b)`. */
@@ -118,6 +155,12 @@ export function promoteTypes(a: DType, b: DType): DType {
   const kb = TABLE[b].kind;
   if (ka === 'b') return b;
   if (kb === 'b') return a;
+  if (ka === 'c' || kb === 'c') {
+    // the float that holds both (a complex type counts as its parts), made complex
+    const fa = ka === 'c' ? complexPart(a) : ka === 'f' ? a : floatForInteger(a);
+    const fb = kb === 'c' ? complexPart(b) : kb === 'f' ? b : floatForInteger(b);
+    return complexFor(promoteTypes(fa, fb));
+  }
   if (ka === 'f' || kb === 'f') {
     const fa = ka === 'f' ? a : floatForInteger(a);
     const fb = kb === 'f' ? b : floatForInteger(b);
@@ -141,7 +184,7 @@ export function promoteTypes(a: DType, b: DType): DType {
  */
 const TYPE_NUM: Record<DType, number> = {
   bool: 0, int8: 1, uint8: 2, int16: 3, uint16: 4, int32: 5, uint32: 6, int64: 7, uint64: 8,
-  float32: 11, float64: 12, float16: 23,
+  float32: 11, float64: 12, complex64: 14, complex128: 15, float16: 23,
 };
 
 /**
@@ -158,7 +201,7 @@ export function resultType(...dtypes: DType[]): DType {
  * A Python scalar in NEP 50's sense: its kind matters but not its precision, so it takes the
  * array's dtype when the kinds allow.
  */
-export type WeakScalarKind = 'bool' | 'int' | 'float';
+export type WeakScalarKind = 'bool' | 'int' | 'float' | 'complex';
 
 /**
  * Whether a JS number stands for a Python int: whole and inside the 64-bit integer range. JS has
@@ -169,7 +212,8 @@ export function isPyInt(x: number): boolean {
   return Number.isInteger(x) && Math.abs(x) < 2 ** 64;
 }
 
-export function weakKind(value: number | boolean | bigint): WeakScalarKind {
+export function weakKind(value: number | boolean | bigint | ComplexLike): WeakScalarKind {
+  if (typeof value === 'object') return 'complex';
   if (typeof value === 'boolean') return 'bool';
   if (typeof value === 'bigint') return 'int';
   return isPyInt(value) ? 'int' : 'float';
@@ -218,7 +262,7 @@ export function pyIntDType(value: number | bigint): 'int64' | 'uint64' | null {
 
 /** The dtype a weak scalar takes on its own (NumPy's defaults on Linux). */
 export function defaultDTypeFor(kind: WeakScalarKind): DType {
-  return kind === 'bool' ? 'bool' : kind === 'int' ? 'int64' : 'float64';
+  return kind === 'bool' ? 'bool' : kind === 'int' ? 'int64' : kind === 'float' ? 'float64' : 'complex128';
 }
 
 /** Promotes an array dtype with a weak Python scalar of the given kind (NEP 50). */
@@ -226,7 +270,9 @@ export function promoteWithWeak(d: DType, kind: WeakScalarKind): DType {
   const k = TABLE[d].kind;
   if (kind === 'bool') return d;
   if (kind === 'int') return k === 'b' ? 'int64' : d;
-  return k === 'f' ? d : 'float64';
+  if (kind === 'float') return k === 'f' || k === 'c' ? d : 'float64';
+  // a Python complex: floats keep their precision (float32 + 1j is complex64), others complex128
+  return k === 'c' ? d : k === 'f' ? complexFor(d) : 'complex128';
 }
 
 /**
@@ -235,7 +281,7 @@ export function promoteWithWeak(d: DType, kind: WeakScalarKind): DType {
  */
 export function resultTypeWeak(strong: DType[], weak: WeakScalarKind[]): DType {
   if (strong.length === 0) {
-    const order: WeakScalarKind[] = ['bool', 'int', 'float'];
+    const order: WeakScalarKind[] = ['bool', 'int', 'float', 'complex'];
     const top = weak.reduce((a, b) => (order.indexOf(a) >= order.indexOf(b) ? a : b));
     return defaultDTypeFor(top);
   }

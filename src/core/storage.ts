@@ -7,6 +7,9 @@ import { type DType, type TypedArray, dtypeInfo } from './dtype.js';
 /** Where a storage's bytes live. Only 'cpu' exists now; 'gpu' arrives with the WebGPU backend. */
 export type Device = 'cpu';
 
+let largeAllocator: ((bytes: number) => ArrayBuffer) | null = null;
+let largeMinBytes = Infinity;
+
 export class Storage {
   readonly device: Device = 'cpu';
   /** Bumped by every in-place write, so autograd can detect saved tensors modified later. */
@@ -16,7 +19,18 @@ export class Storage {
   constructor(readonly buffer: ArrayBufferLike) {}
 
   static allocate(dtype: DType, size: number): Storage {
-    return new Storage(new ArrayBuffer(size * dtypeInfo(dtype).itemsize));
+    const bytes = size * dtypeInfo(dtype).itemsize;
+    return new Storage(largeAllocator && bytes >= largeMinBytes ? largeAllocator(bytes) : new ArrayBuffer(bytes));
+  }
+
+  /**
+   * Installs how buffers of at least `minBytes` are made (the native backend's allocator asks for
+   * huge pages, which makes first touch of fresh memory cheaper); null restores plain ArrayBuffers.
+   * The allocator must return zero-filled memory, as `new ArrayBuffer` does.
+   */
+  static setLargeAllocator(allocator: ((bytes: number) => ArrayBuffer) | null, minBytes = 1 << 20): void {
+    largeAllocator = allocator;
+    largeMinBytes = minBytes;
   }
 
   get byteLength(): number {

@@ -1,10 +1,13 @@
 /**
  * Turning JS values into NDArrays (np.array / np.asarray): nested arrays, scalars, typed arrays.
  * A JS number is a Python int when it is whole (below 2**64) and a Python float otherwise, so
- * `[1, 2.5]` gives float64, `[1, 2]` int64 and `[true, false]` bool, as NumPy infers them.
+ * `[1, 2.5]` gives float64, `[1, 2]` int64 and `[true, false]` bool, as NumPy infers them. A
+ * complex number (`np.complex(1, 2)`, or any `{ re, im }` object) is a Python complex: `[1,
+ * np.complex(0, 1)]` gives complex128.
  */
+import { type ComplexLike, isComplexLike } from '../core/complex.js';
 import {
-  type DType, type DTypeLike, checkPyIntFits, integerRange, isInteger, pyIntDType, resultType, toDType, weakKind,
+  type DType, type DTypeLike, checkPyIntFits, integerRange, isComplex, isInteger, pyIntDType, resultType, toDType, weakKind,
 } from '../core/dtype.js';
 import { KilnTypeError, OverflowError, ValueError } from '../core/errors.js';
 import { contiguousStrides } from '../core/shape.js';
@@ -12,7 +15,7 @@ import { Storage } from '../core/storage.js';
 import { backendFor } from '../backend/backend.js';
 import { ELEMENTWISE } from '../core/elementwise-ops.js';
 import { NDArray, type ArrayLike } from './ndarray.js';
-import { writeElement } from './elements.js';
+import { complexToRealError, writeElement } from './elements.js';
 import { toHalfBits } from '../core/float16.js';
 
 const TYPED_DTYPES: [new (...a: never[]) => ArrayBufferView, DType][] = [
@@ -57,7 +60,7 @@ function fromJS(data: Exclude<ArrayLike, NDArray>, dtype: DType | undefined): ND
   }
   if (probe instanceof NDArray) shape.push(...probe.shape);
   // scalars in C order; nested arrays sit at their first element's position
-  const flat: (number | boolean | bigint)[] = [];
+  const flat: (number | boolean | bigint | ComplexLike)[] = [];
   const nested: [number, NDArray][] = [];
   // each element's own dtype: Python scalars take NumPy's defaults, arrays keep theirs
   const found = new Set<DType>();
@@ -76,7 +79,7 @@ function fromJS(data: Exclude<ArrayLike, NDArray>, dtype: DType | undefined): ND
     }
     if (Array.isArray(x)) inhomogeneous(depth);
     found.add(scalarDType(x));
-    flat.push(x as number | boolean | bigint);
+    flat.push(x as number | boolean | bigint | ComplexLike);
   };
   const inhomogeneous = (depth: number): never => {
     throw new ValueError(
@@ -96,8 +99,22 @@ function fromJS(data: Exclude<ArrayLike, NDArray>, dtype: DType | undefined): ND
  * with NumPy's casts, straight into its typed array: per-element BigInts would be slow for
  * int64, the default integer type.
  */
-function writeScalars(out: NDArray, flat: readonly (number | boolean | bigint | undefined)[]): void {
+function writeScalars(out: NDArray, flat: readonly (number | boolean | bigint | ComplexLike | undefined)[]): void {
   const d = out.dtype;
+  if (isComplex(d)) {
+    const parts = out.storage.typed(d) as Float32Array | Float64Array;
+    for (let i = 0; i < flat.length; i++) {
+      const v = flat[i];
+      if (v === undefined) continue;
+      if (typeof v === 'object') {
+        parts[2 * i] = v.re;
+        parts[2 * i + 1] = v.im;
+      } else parts[2 * i] = Number(v);
+    }
+    return;
+  }
+  // Python's float(), int() refuse a complex number; bool() takes its truth
+  if (d !== 'bool' && flat.some((v) => typeof v === 'object')) throw complexToRealError(d);
   const check = isInteger(d);
   const [lo, hi] = check ? integerRange(d) : [0, 0];
   const fits = (v: number | bigint): void => {
@@ -109,7 +126,7 @@ function writeScalars(out: NDArray, flat: readonly (number | boolean | bigint | 
     const words = out.storage.typed(d === 'int64' ? 'int32' : 'uint32') as Int32Array | Uint32Array;
     for (let i = 0; i < flat.length; i++) {
       const v = flat[i];
-      if (v === undefined) continue;
+      if (v === undefined || typeof v === 'object') continue;
       if (typeof v === 'bigint') {
         fits(v);
         big[i] = v;
@@ -128,7 +145,8 @@ function writeScalars(out: NDArray, flat: readonly (number | boolean | bigint | 
   for (let i = 0; i < flat.length; i++) {
     const v = flat[i];
     if (v === undefined) continue;
-    if (d === 'bool') typed[i] = v !== 0 && v !== false && v !== 0n ? 1 : 0;
+    if (typeof v === 'object') typed[i] = v.re !== 0 || v.im !== 0 ? 1 : 0; // only bool gets here
+    else if (d === 'bool') typed[i] = v !== 0 && v !== false && v !== 0n ? 1 : 0;
     else if (d === 'float16') typed[i] = toHalfBits(Number(v));
     else {
       if (check && typeof v !== 'boolean') fits(v);
@@ -141,6 +159,7 @@ function writeScalars(out: NDArray, flat: readonly (number | boolean | bigint | 
 function scalarDType(x: unknown): DType {
   if (typeof x === 'boolean') return 'bool';
   if (typeof x === 'number' && Number.isSafeInteger(x)) return 'int64'; // the common case, quickly
+  if (isComplexLike(x)) return 'complex128';
   if (typeof x === 'number' || typeof x === 'bigint') {
     if (weakKind(x) === 'float') return 'float64';
     const d = pyIntDType(x);
@@ -166,7 +185,7 @@ function checkIntegerElement(v: number | bigint, d: DType): void {
 }
 
 /** A 0-d array of `dtype` holding a scalar, cast as NumPy casts it. */
-export function scalarArray(value: number | boolean | bigint, dtype: DType): NDArray {
+export function scalarArray(value: number | boolean | bigint | ComplexLike, dtype: DType): NDArray {
   const out = NDArray.empty([], dtype);
   writeElement(out, 0, value);
   return out;

@@ -2,8 +2,9 @@
  * Creation functions: zeros, ones, empty, full and their *Like forms, arange, linspace, eye,
  * identity, diag, tri/triu/tril, meshgrid. Every one takes a trailing options object.
  */
+import { type ComplexLike, isComplexLike } from '../core/complex.js';
 import {
-  type DType, type DTypeLike, checkPyIntFits, isInteger, pyIntDType, toDType, weakKind,
+  type DType, type DTypeLike, checkPyIntFits, complexPart, isComplex, isInteger, pyIntDType, toDType, weakKind,
 } from '../core/dtype.js';
 import { KilnTypeError, ValueError, ZeroDivisionError, shapeString } from '../core/errors.js';
 import { toHalfBits } from '../core/float16.js';
@@ -13,7 +14,7 @@ import { ELEMENTWISE } from '../core/elementwise-ops.js';
 import { backendFor } from '../backend/backend.js';
 import { NDArray, type ArrayLike } from './ndarray.js';
 import { asarray, copyInto, scalarArray } from './convert.js';
-import { readElement, writeElement } from './elements.js';
+import { readScalar, writeElement } from './elements.js';
 import * as uf from './ufuncs.js';
 
 export interface DTypeOption {
@@ -26,7 +27,7 @@ export interface LikeOptions extends DTypeOption {
 }
 
 type Shape = number | readonly number[];
-type Scalar = number | boolean | bigint;
+type Scalar = number | boolean | bigint | ComplexLike;
 
 const dtypeOr = (options: DTypeOption, fallback: DType): DType =>
   options.dtype === undefined ? fallback : toDType(options.dtype);
@@ -40,7 +41,9 @@ function filled(shape: Shape, value: Scalar, dtype: DType): NDArray {
   if (isInteger(dtype) && weakKind(value) === 'int') checkPyIntFits(value as number | bigint, dtype);
   // fresh memory is zeroed; -0.0 still needs writing
   if (!Object.is(value, 0) && value !== false && value !== 0n) {
-    backendFor(out).elementwise(ELEMENTWISE.copy, [scalarArray(value, dtype).broadcastTo(out.shape)], out, dtype);
+    // a complex value cast to a real dtype drops its imaginary part (np.copyto's unsafe cast)
+    const src = isComplexLike(value) && !isComplex(dtype) ? scalarArray(value, 'complex128') : scalarArray(value, dtype);
+    backendFor(out).elementwise(ELEMENTWISE.copy, [src.broadcastTo(out.shape)], out, src.dtype);
   }
   return out;
 }
@@ -48,6 +51,7 @@ function filled(shape: Shape, value: Scalar, dtype: DType): NDArray {
 /** The dtype np.full gives a Python scalar: bool, int64 (uint64 past int64's range) or float64. */
 function scalarDType(value: Scalar): DType {
   const kind = weakKind(value);
+  if (kind === 'complex') return 'complex128';
   if (kind === 'int') return pyIntDType(value as number | bigint) ?? 'int64';
   return kind === 'bool' ? 'bool' : 'float64';
 }
@@ -132,6 +136,8 @@ export function arange(...args: (number | DTypeOption | undefined)[]): NDArray {
   if (q === 0 && delta !== 0) length = Object.is(q, -0) ? 0 : 1; // (stop - start) / step underflowed
   else length = Math.max(0, Math.ceil(q));
   const dtype = dtypeOr(options, [start, stop, step].every(Number.isInteger) ? 'int64' : 'float64');
+  // complex ranges are real ranges in the parts' precision (NumPy's complex fill has im = 0 here)
+  if (isComplex(dtype)) return arange(start, stop, step, { dtype: complexPart(dtype) }).astype(dtype);
   if (dtype === 'bool' && length > 2) {
     throw new KilnTypeError('arange() is only supported for booleans when the result has at most length 2.');
   }
@@ -142,7 +148,7 @@ export function arange(...args: (number | DTypeOption | undefined)[]): NDArray {
     if (isInteger(dtype) && Number.isFinite(v)) checkPyIntFits(Math.trunc(v), dtype);
     const cell = NDArray.empty([], dtype);
     writeElement(cell, 0, v);
-    return readElement(cell, 0);
+    return readScalar(cell, 0) as number | boolean;
   });
   firstTwo.forEach((v, i) => writeElement(out, i, v));
   if (length > 2) fillArange(out, Number(firstTwo[0]), Number(firstTwo[1]), dtype);
@@ -239,7 +245,7 @@ export function diag(v: ArrayLike, k = 0): NDArray {
     for (let i = 0; i < x.shape[0]!; i++) {
       const row = k >= 0 ? i : i - k;
       const col = k >= 0 ? i + k : i;
-      writeElement(out, row * n + col, readElement(x, x.offset + i * x.elementStrides[0]!));
+      writeElement(out, row * n + col, readScalar(x, x.offset + i * x.elementStrides[0]!));
     }
     return out;
   }

@@ -8,13 +8,14 @@
  * - advanced indexing (integer arrays, masks): the element offsets of the result, in C order, which
  *   `get` gathers into a new array and `set` scatters into (later duplicates win, as in NumPy).
  */
-import { dtypeInfo, integerRange, isInteger, type DType } from '../core/dtype.js';
+import { type ComplexLike, isComplexLike } from '../core/complex.js';
+import { dtypeInfo, integerRange, isComplex, isInteger, type DType } from '../core/dtype.js';
 import { IndexError, KilnTypeError, OverflowError, ValueError, shapeString } from '../core/errors.js';
 import { type ParsedItem, parseIndex, parseIndexItem, resolveSlice } from '../core/index-parser.js';
 import { broadcastShapes, broadcastStrides, contiguousStrides, sizeOf } from '../core/shape.js';
 import { NDArray, type ArrayLike } from './ndarray.js';
 import { array, asarray, copyInto, scalarArray } from './convert.js';
-import { readElement, writeElement } from './elements.js';
+import { type Scalar, complexToRealError, readElement, readScalar, writeElement } from './elements.js';
 import { mayShareMemory } from './views.js';
 
 /** Nested JS lists of integers or booleans: an integer index array or a mask. */
@@ -397,15 +398,21 @@ function outerSum(base: number, lists: readonly Float64Array[]): Float64Array {
 // ---- get and set -----------------------------------------------------------------------------------
 
 /** `a[index]`: a scalar, a view (basic indexing) or a new array (advanced indexing). */
-export function getIndex(a: NDArray, index: Index): NDArray | number | boolean {
+export function getIndex(a: NDArray, index: Index): NDArray | Scalar {
   const sel = select(a, prepare(a, index));
-  if (sel.kind === 'scalar') return readElement(a, sel.offset);
+  if (sel.kind === 'scalar') return readScalar(a, sel.offset);
   if (sel.kind === 'view') return sel.copy ? sel.view.copy() : sel.view;
   const offsets = sel.offsets();
   const out = NDArray.empty(sel.shape, a.dtype);
   const src = a.storage.typed(a.dtype);
   const dst = out.storage.typed(a.dtype);
-  for (let i = 0; i < offsets.length; i++) dst[i] = src[offsets[i]!]!;
+  if (isComplex(a.dtype)) {
+    // a complex element is two entries of the float typed array
+    for (let i = 0; i < offsets.length; i++) {
+      dst[2 * i] = src[2 * offsets[i]!]!;
+      dst[2 * i + 1] = src[2 * offsets[i]! + 1]!;
+    }
+  } else for (let i = 0; i < offsets.length; i++) dst[i] = src[offsets[i]!]!;
   return out;
 }
 
@@ -426,7 +433,7 @@ export function setIndex(a: NDArray, index: Index, value: ArrayLike): void {
  * (bool takes the truth of a list, or of an array with one element).
  */
 function setElement(a: NDArray, offset: number, value: ArrayLike): void {
-  if (typeof value !== 'object') {
+  if (typeof value !== 'object' || isComplexLike(value)) {
     checkPythonScalar(value, a.dtype);
     writeElement(a, offset, value);
     return;
@@ -494,12 +501,17 @@ function setAdvanced(a: NDArray, sel: Extract<Selection, { kind: 'advanced' }>, 
   copyInto(values, fitted);
   const src = values.storage.typed(a.dtype);
   const dst = a.storage.typed(a.dtype);
-  for (let i = 0; i < offsets.length; i++) dst[offsets[i]!] = src[i]!;
+  if (isComplex(a.dtype)) {
+    for (let i = 0; i < offsets.length; i++) {
+      dst[2 * offsets[i]!] = src[2 * i]!;
+      dst[2 * offsets[i]! + 1] = src[2 * i + 1]!;
+    }
+  } else for (let i = 0; i < offsets.length; i++) dst[offsets[i]!] = src[i]!;
 }
 
 /** A JS value (scalar, nested list, typed array) as an array of `dtype`, with NEP 50's checks. */
 function toValueArray(value: Exclude<ArrayLike, NDArray>, dtype: DType): NDArray {
-  if (typeof value !== 'object') {
+  if (typeof value !== 'object' || isComplexLike(value)) {
     checkPythonScalar(value, dtype);
     return scalarArray(value, dtype);
   }
@@ -512,7 +524,12 @@ function toValueArray(value: Exclude<ArrayLike, NDArray>, dtype: DType): NDArray
  * NEP 50: a Python scalar written into an integer array must fit it (floats are truncated first),
  * with Python's and NumPy's errors.
  */
-function checkPythonScalar(value: number | boolean | bigint, dtype: DType): void {
+function checkPythonScalar(value: number | boolean | bigint | ComplexLike, dtype: DType): void {
+  // Python's float() and int() refuse a complex number (bool() takes its truth)
+  if (typeof value === 'object') {
+    if (!isComplex(dtype) && dtype !== 'bool') throw complexToRealError(dtype);
+    return;
+  }
   if (!isInteger(dtype) || typeof value === 'boolean') return;
   let n: bigint;
   if (typeof value === 'number') {

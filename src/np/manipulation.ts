@@ -28,7 +28,7 @@ export interface SplitOptions {
 
 /** NumPy's 'same_kind' casting: safe casts, or casts within a kind or towards a higher kind. */
 function canCastSameKind(from: DType, to: DType): boolean {
-  const rank = { b: 0, u: 1, i: 2, f: 3 } as const;
+  const rank = { b: 0, u: 1, i: 2, f: 3, c: 4 } as const;
   return promoteTypes(from, to) === to || rank[dtypeInfo(from).kind] <= rank[dtypeInfo(to).kind];
 }
 

@@ -4,7 +4,8 @@
  * methods at the bottom, so chaining (`a.add(b).sum()`) reads as in NumPy.
  */
 import { inspect } from 'node:util';
-import { type DType, type DTypeLike, dtypeInfo, toDType } from '../core/dtype.js';
+import type { Complex, ComplexLike } from '../core/complex.js';
+import { type DType, type DTypeLike, complexPart, dtypeInfo, isComplex, toDType } from '../core/dtype.js';
 import { ValueError, shapeString } from '../core/errors.js';
 import {
   broadcastStrides, contiguousStrides, isContiguous, normalizeAxis, shapesEqual, sizeOf,
@@ -14,18 +15,21 @@ import { reshapeStrides, resolveReshape } from '../core/reshape.js';
 import type { View } from '../core/view.js';
 import { backendFor } from '../backend/backend.js';
 import { ELEMENTWISE } from '../core/elementwise-ops.js';
-import { readElement } from './elements.js';
+import { type Scalar, readScalar } from './elements.js';
 import { type Index, getIndex, setIndex } from './indexing.js';
 import { formatArray } from './print.js';
 import * as ufuncs from './ufuncs.js';
 import * as reductions from './reductions.js';
 import * as sorting from './sorting.js';
 
-/** A value NumPy would turn into an array: an NDArray, a scalar, nested arrays or a typed array. */
-export type ArrayLike = NDArray | number | boolean | bigint | NestedArray | ArrayBufferView;
-export interface NestedArray extends ReadonlyArray<number | boolean | bigint | NDArray | NestedArray> {}
-/** What `tolist()` returns: nested JS arrays of numbers or booleans. */
-export type NestedList = number | boolean | NestedList[];
+/**
+ * A value NumPy would turn into an array: an NDArray, a scalar (a complex number is a Complex or
+ * any `{ re, im }` object), nested arrays or a typed array.
+ */
+export type ArrayLike = NDArray | number | boolean | bigint | ComplexLike | NestedArray | ArrayBufferView;
+export interface NestedArray extends ReadonlyArray<number | boolean | bigint | ComplexLike | NDArray | NestedArray> {}
+/** What `tolist()` returns: nested JS arrays of numbers or booleans (Complex values for complex arrays). */
+export type NestedList = number | boolean | Complex | NestedList[];
 
 export class NDArray implements View {
   /** The array that owns the memory this view looks into, or null if this array owns it. */
@@ -82,6 +86,49 @@ export class NDArray implements View {
 
   get T(): NDArray {
     return this.transpose();
+  }
+
+  /**
+   * The real part: for a complex array a float view of the same memory (writing to it writes the
+   * array), for a real array the array's own view, as NumPy's `.real`.
+   */
+  get real(): NDArray {
+    if (!isComplex(this.dtype)) return this.makeView(this.shape, this.elementStrides, this.offset);
+    return this.partView(0);
+  }
+
+  /** Assigns to the real part (`a.real = 0`), as NumPy's `a.real = ...`. */
+  set real(value: ArrayLike) {
+    this.real.set([], value);
+  }
+
+  /**
+   * The imaginary part: for a complex array a float view of the same memory; for a real array a
+   * read-only array of zeros, as NumPy's `.imag`.
+   */
+  get imag(): NDArray {
+    if (!isComplex(this.dtype)) {
+      const zeros = NDArray.empty(this.shape, this.dtype);
+      zeros.writeable = false;
+      return zeros;
+    }
+    return this.partView(1);
+  }
+
+  /** Assigns to the imaginary part (`a.imag = 1`); only complex arrays have one to write. */
+  set imag(value: ArrayLike) {
+    if (!isComplex(this.dtype)) throw new TypeError('array does not have imaginary part to set');
+    this.imag.set([], value);
+  }
+
+  /** Part 0 (re) or 1 (im) of a complex array as a float view: offsets and strides double. */
+  private partView(part: 0 | 1): NDArray {
+    const view = new NDArray(
+      this.storage, complexPart(this.dtype), this.shape, this.elementStrides.map((s) => 2 * s), 2 * this.offset + part,
+      this.base ?? this,
+    );
+    view.writeable = this.writeable;
+    return view;
   }
 
   /** A view of the same memory with a new shape, strides and offset. */
@@ -214,7 +261,7 @@ export class NDArray implements View {
   }
 
   /** Fills the array in place with a scalar. */
-  fill(value: number | boolean | bigint): this {
+  fill(value: number | boolean | bigint | ComplexLike): this {
     setIndex(this, [], value);
     return this;
   }
@@ -225,7 +272,7 @@ export class NDArray implements View {
    * NumPy indexing: `a.get('1:3, ::2')`, `a.get([0, ':', null])`, `a.get(mask)`. Integers on every
    * axis give a scalar; basic slices give views; integer arrays and masks give copies.
    */
-  get(index: Index): NDArray | number | boolean {
+  get(index: Index): NDArray | Scalar {
     return getIndex(this, index);
   }
 
@@ -235,8 +282,8 @@ export class NDArray implements View {
     return this;
   }
 
-  /** The element at a flat index, or at one index per axis, as a JS number or boolean. */
-  item(...index: number[]): number | boolean {
+  /** The element at a flat index, or at one index per axis, as a JS number or boolean (a Complex for complex arrays). */
+  item(...index: number[]): Scalar {
     let flat: number;
     if (index.length === 0) {
       if (this.size !== 1) throw new ValueError('can only convert an array of size 1 to a Python scalar');
@@ -255,13 +302,13 @@ export class NDArray implements View {
       off += (flat % n) * this.elementStrides[d]!;
       flat = Math.floor(flat / n);
     }
-    return readElement(this, off);
+    return readScalar(this, off);
   }
 
-  /** Nested JS arrays of numbers (booleans for bool arrays); a 0-d array gives its scalar. */
+  /** Nested JS arrays of numbers (booleans for bool arrays, Complex values for complex ones); a 0-d array gives its scalar. */
   tolist(): NestedList {
     const build = (dim: number, off: number): NestedList => {
-      if (dim === this.ndim) return readElement(this, off);
+      if (dim === this.ndim) return readScalar(this, off);
       const out: NestedList[] = [];
       for (let i = 0; i < this.shape[dim]!; i++) out.push(build(dim + 1, off + i * this.elementStrides[dim]!));
       return out;
@@ -270,15 +317,15 @@ export class NDArray implements View {
   }
 
   /** All elements in C order as a fresh flat JS array. */
-  toArray(): (number | boolean)[] {
+  toArray(): Scalar[] {
     const flat = this.ravel();
-    const out: (number | boolean)[] = [];
-    for (let i = 0; i < flat.size; i++) out.push(readElement(flat, flat.offset + i * (flat.elementStrides[0] ?? 0)));
+    const out: Scalar[] = [];
+    for (let i = 0; i < flat.size; i++) out.push(readScalar(flat, flat.offset + i * (flat.elementStrides[0] ?? 0)));
     return out;
   }
 
   /** Iterates over the first axis, as NumPy does (`const [x, y] = np.loadtxt(f, {unpack: true})`). */
-  *[Symbol.iterator](): Iterator<NDArray | number | boolean> {
+  *[Symbol.iterator](): Iterator<NDArray | Scalar> {
     if (this.ndim === 0) throw new TypeError('iteration over a 0-d array');
     for (let i = 0; i < this.shape[0]!; i++) yield this.get(i);
   }
@@ -319,13 +366,13 @@ export class NDArray implements View {
   clip(min: ArrayLike | null, max: ArrayLike | null): NDArray { return ufuncs.clip(this, min, max); }
   round(decimals = 0): NDArray { return ufuncs.round(this, decimals); }
 
-  sum(options?: reductions.ReduceOptions): NDArray | number { return reductions.sum(this, options); }
-  prod(options?: reductions.ReduceOptions): NDArray | number { return reductions.prod(this, options); }
-  mean(options?: reductions.ReduceOptions): NDArray | number { return reductions.mean(this, options); }
+  sum(options?: reductions.ReduceOptions): NDArray | number | Complex { return reductions.sum(this, options); }
+  prod(options?: reductions.ReduceOptions): NDArray | number | Complex { return reductions.prod(this, options); }
+  mean(options?: reductions.ReduceOptions): NDArray | number | Complex { return reductions.mean(this, options); }
   std(options?: reductions.VarOptions): NDArray | number { return reductions.std(this, options); }
   var(options?: reductions.VarOptions): NDArray | number { return reductions.var_(this, options); }
-  min(options?: reductions.ReduceOptions): NDArray | number | boolean { return reductions.min(this, options); }
-  max(options?: reductions.ReduceOptions): NDArray | number | boolean { return reductions.max(this, options); }
+  min(options?: reductions.ReduceOptions): Scalar | NDArray { return reductions.min(this, options); }
+  max(options?: reductions.ReduceOptions): Scalar | NDArray { return reductions.max(this, options); }
   argmin(options?: reductions.ArgOptions): NDArray | number { return reductions.argmin(this, options); }
   argmax(options?: reductions.ArgOptions): NDArray | number { return reductions.argmax(this, options); }
   any(options?: reductions.ReduceOptions): NDArray | boolean { return reductions.any(this, options); }

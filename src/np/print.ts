@@ -3,10 +3,11 @@
  * 2's default print options: precision 8, threshold 1000, edgeitems 3, linewidth 75.
  * The float digits come from ./print/float.ts; this file chooses formatters and lays out rows.
  */
-import type { DType } from '../core/dtype.js';
+import { Complex } from '../core/complex.js';
+import { type DType, complexPart, isComplex } from '../core/dtype.js';
 import type { View } from '../core/view.js';
-import { readElementExact } from './elements.js';
-import { type FloatDType, floatFormatter, floatScalarString } from './print/float.js';
+import { readElementExact, readScalar } from './elements.js';
+import { type FloatDType, complexScalarString, floatFormatter, floatScalarString } from './print/float.js';
 
 export interface FormatOptions {
   /** repr() form: `array([1, 2], dtype=int32)`. */
@@ -19,9 +20,14 @@ const THRESHOLD = 1000;
 const EDGEITEMS = 3;
 const LINEWIDTH = 75;
 /** dtypes that repr leaves out because the values already imply them. */
-const IMPLIED_DTYPES = new Set<DType>(['int64', 'float64', 'bool']);
+const IMPLIED_DTYPES = new Set<DType>(['int64', 'float64', 'complex128', 'bool']);
 
-type Element = number | boolean | bigint;
+type Element = number | boolean | bigint | Complex;
+
+/** An element as the formatters take it: exact integers, Complex values for complex dtypes. */
+function readAt(a: View, offset: number): Element {
+  return isComplex(a.dtype) ? readScalar(a, offset) : readElementExact(a, offset);
+}
 type Formatter = (x: Element) => string;
 
 export function formatArray(a: View, options: FormatOptions = {}): string {
@@ -30,7 +36,7 @@ export function formatArray(a: View, options: FormatOptions = {}): string {
 
 /** NumPy's str(a): a 0-d array prints as its scalar. */
 function arrayStr(a: View): string {
-  if (a.shape.length === 0) return scalarString(readElementExact(a, a.offset), a.dtype);
+  if (a.shape.length === 0) return scalarString(readAt(a, a.offset), a.dtype);
   return array2string(a, ' ', '', '');
 }
 
@@ -60,7 +66,7 @@ function array2string(a: View, separator: string, prefix: string, suffix: string
   const ndim = a.shape.length;
 
   const recurse = (axis: number, offset: number, hanging: string, width: number): string => {
-    if (axis === ndim) return format(readElementExact(a, offset));
+    if (axis === ndim) return format(readAt(a, offset));
     const n = a.shape[axis]!;
     const stride = a.elementStrides[axis]!;
     // nested rows sit one column further right, after their own '['
@@ -105,7 +111,7 @@ function shownValues(a: View, summarize: boolean): Element[] {
   const out: Element[] = [];
   const visit = (axis: number, offset: number): void => {
     if (axis === a.shape.length) {
-      out.push(readElementExact(a, offset));
+      out.push(readAt(a, offset));
       return;
     }
     for (const i of shownIndices(a.shape[axis]!, summarize)) {
@@ -127,6 +133,20 @@ function makeFormatter(values: Element[], dtype: DType, zeroDim: boolean): Forma
     const f = floatFormatter(values as number[], dtype);
     return (x) => f(x as number);
   }
+  if (isComplex(dtype)) {
+    // NumPy's ComplexFloatingFormat: the real parts and the signed imaginary parts each share a
+    // layout; the 'j' goes before the imaginary part's padding
+    const part = complexPart(dtype) as FloatDType;
+    const zs = values as Complex[];
+    const fr = floatFormatter(zs.map((z) => z.re), part);
+    const fi = floatFormatter(zs.map((z) => z.im), part, '+');
+    return (x) => {
+      const z = x as Complex;
+      const im = fi(z.im);
+      const end = im.trimEnd().length;
+      return fr(z.re) + im.slice(0, end) + 'j' + im.slice(end);
+    };
+  }
   // integers: right-aligned to the widest of the largest and the smallest value
   const width = values.reduce<number>((w, v) => Math.max(w, String(v).length), 0);
   return (x) => String(x).padStart(width, ' ');
@@ -136,6 +156,7 @@ function makeFormatter(values: Element[], dtype: DType, zeroDim: boolean): Forma
 function scalarString(x: Element, dtype: DType): string {
   if (dtype === 'bool') return x ? 'True' : 'False';
   if (isFloatDType(dtype)) return floatScalarString(x as number, dtype);
+  if (x instanceof Complex) return complexScalarString(x.re, x.im, complexPart(dtype) as FloatDType);
   return String(x);
 }
 

@@ -4,17 +4,18 @@
  * the result dtype is NumPy's result_type of the inputs. Where NumPy returns a scalar (1-D with
  * 1-D, a 2-D trace) these return a JS number or boolean, as the reductions do.
  */
-import { type DType, type DTypeLike, dtypeInfo, promoteTypes, resultType, toDType } from '../core/dtype.js';
+import type { Complex } from '../core/complex.js';
+import { type DType, type DTypeLike, complexPart, dtypeInfo, isComplex, promoteTypes, resultType, toDType } from '../core/dtype.js';
 import { AxisError, IndexError, KilnTypeError, ValueError, shapeString } from '../core/errors.js';
 import { broadcastShapes, broadcastStrides, shapesEqual, sizeOf } from '../core/shape.js';
 import { backendFor } from '../backend/backend.js';
 import { NDArray, type ArrayLike } from './ndarray.js';
 import { asarray, copyInto } from './convert.js';
 import { sum } from './reductions.js';
-import { multiply } from './ufuncs.js';
+import { add, conjugate, multiply, subtract } from './ufuncs.js';
 
-/** What a product returns: an array, or a scalar where NumPy returns one. */
-export type ProductResult = NDArray | number | boolean;
+/** What a product returns: an array, or a scalar where NumPy returns one (a Complex for complex results). */
+export type ProductResult = NDArray | number | boolean | Complex;
 
 export interface MatmulOptions {
   /** Write the result here; it must have the result's shape. */
@@ -27,19 +28,31 @@ const SIGNATURE = '(n?,k),(k,m?)->(n?,m?)';
 
 /** NumPy's 'same_kind' casting: safe casts, or casts within a kind or towards a higher kind. */
 function canCastSameKind(from: DType, to: DType): boolean {
-  const rank = { b: 0, u: 1, i: 2, f: 3 } as const;
+  const rank = { b: 0, u: 1, i: 2, f: 3, c: 4 } as const;
   return promoteTypes(from, to) === to || rank[dtypeInfo(from).kind] <= rank[dtypeInfo(to).kind];
 }
 
-/** A 0-d result as NumPy's scalar (a JS number or boolean), anything else unchanged. */
+/** A 0-d result as NumPy's scalar (a JS number, boolean or Complex), anything else unchanged. */
 function scalarIfZeroD(r: NDArray): ProductResult {
-  return r.ndim === 0 ? (r.item() as number | boolean) : r;
+  return r.ndim === 0 ? r.item() : r;
 }
 
 /** a (..., n, k) @ b (..., k, m) -> (..., n, m) in `dtype`, batch axes broadcast; k already checked. */
 function batchedMatmul(a: NDArray, b: NDArray, dtype: DType, batch: readonly number[]): NDArray {
   const n = a.shape[a.ndim - 2]!;
   const m = b.shape[b.ndim - 1]!;
+  if (isComplex(dtype)) {
+    // (ar + i ai)(br + i bi) from four real products of the parts (float views, no copies); the
+    // sums round as a real matmul's do, so results may differ from NumPy's zgemm in the last bits
+    const part = complexPart(dtype);
+    const ac = a.dtype === dtype ? a : a.astype(dtype);
+    const bc = b.dtype === dtype ? b : b.astype(dtype);
+    const mm = (x: NDArray, y: NDArray): NDArray => batchedMatmul(x, y, part, batch);
+    const out = NDArray.empty([...batch, n, m], dtype);
+    subtract(mm(ac.real, bc.real), mm(ac.imag, bc.imag), { out: out.real });
+    add(mm(ac.real, bc.imag), mm(ac.imag, bc.real), { out: out.imag });
+    return out;
+  }
   const view = (x: NDArray): NDArray => {
     const shape = [...batch, ...x.shape.slice(-2)];
     return x.makeView(shape, broadcastStrides(x.shape, x.elementStrides, shape), x.offset);
@@ -159,11 +172,12 @@ export function dot(x1: ArrayLike, x2: ArrayLike, options: { out?: NDArray } = {
   return intoOut(result, options.out);
 }
 
-/** np.vdot: the dot product of the flattened arrays (a scalar). */
-export function vdot(x1: ArrayLike, x2: ArrayLike): number | boolean {
-  const a = asarray(x1).ravel();
+/** np.vdot: the dot product of the flattened arrays (a scalar), conjugating the first if it is complex. */
+export function vdot(x1: ArrayLike, x2: ArrayLike): number | boolean | Complex {
+  let a = asarray(x1).ravel();
+  if (isComplex(a.dtype)) a = conjugate(a);
   const b = asarray(x2).ravel().reshape([a.size]);
-  return dot(a, b) as number | boolean;
+  return dot(a, b) as number | boolean | Complex;
 }
 
 /** np.inner: a sum product over the last axes; the result has shape a.shape[:-1] + b.shape[:-1]. */

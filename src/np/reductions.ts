@@ -4,13 +4,16 @@
  * reduction whose result is 0-d (all axes reduced, or a 0-d input) returns a scalar: here a plain
  * JS number or boolean.
  */
-import { type DType, type DTypeLike, canCastSafely, dtypeInfo, isFloat, toDType } from '../core/dtype.js';
+import type { Complex } from '../core/complex.js';
+import {
+  type DType, type DTypeLike, canCastSafely, complexPart, dtypeInfo, isComplex, isFloat, isInexact, toDType,
+} from '../core/dtype.js';
 import { KilnTypeError, ValueError } from '../core/errors.js';
 import { normalizeAxes, normalizeAxis } from '../core/shape.js';
 import type { ReduceOp } from '../backend/backend.js';
 import { backendFor } from '../backend/backend.js';
 import { NDArray, type ArrayLike } from './ndarray.js';
-import { asarray } from './convert.js';
+import { asarray, scalarArray } from './convert.js';
 import * as uf from './ufuncs.js';
 
 export interface ReduceAxisOptions {
@@ -55,7 +58,7 @@ function accumulatorDType(d: DType): DType {
 }
 
 /** NumPy returns a scalar, not a 0-d array, from a reduction. */
-function finish(result: NDArray): NDArray | number | boolean {
+function finish(result: NDArray): NDArray | number | boolean | Complex {
   return result.ndim === 0 ? result.item() : result;
 }
 
@@ -69,8 +72,10 @@ function reduceArray(x: NDArray, op: ReduceOp, axes: number[], outDtype: DType, 
     if (op === 'argmax' || op === 'argmin') throw new ValueError(`attempt to get ${op} of an empty sequence`);
     throw new ValueError(`zero-size array to reduction operation ${NUMPY_NAMES[op]} which has no identity`);
   }
-  // NumPy casts the input to the dtype it accumulates in: sum([1.5, 2.5], dtype=int64) is 3
-  const input = (op === 'sum' || op === 'prod') && !canCastSafely(x.dtype, outDtype) ? x.astype(outDtype) : x;
+  // NumPy casts the input to the dtype it accumulates in: sum([1.5, 2.5], dtype=int64) is 3 (and
+  // real input summed as complex is complex first)
+  const cast = !canCastSafely(x.dtype, outDtype) || (isComplex(outDtype) && x.dtype !== outDtype);
+  const input = (op === 'sum' || op === 'prod') && cast ? x.astype(outDtype) : x;
   const kept = x.shape.map((_, i) => i).filter((i) => !axes.includes(i));
   const out = NDArray.empty(kept.map((i) => x.shape[i]!), outDtype);
   backendFor(input).reduce(op, input.transpose([...kept, ...axes]), axes.length, out);
@@ -97,23 +102,26 @@ function countOf(x: NDArray, axes: number[]): number {
 
 /** total / count, cast back to total's dtype (NumPy divides into the sum with casting='unsafe'). */
 function divideInto(total: NDArray, count: number | NDArray): NDArray {
-  return uf.divide(total, count).astype(total.dtype, { copy: false });
+  // NumPy's count is an np.intp, a strong int64: complex64 / int64 divides in complex128 (for
+  // real dtypes a weak count rounds the same and stays in the cheaper loop)
+  const n = isComplex(total.dtype) && typeof count === 'number' ? scalarArray(count, 'int64') : count;
+  return uf.divide(total, n).astype(total.dtype, { copy: false });
 }
 
-export function sum(a: ArrayLike, options: ReduceOptions = {}): NDArray | number {
+export function sum(a: ArrayLike, options: ReduceOptions = {}): NDArray | number | Complex {
   const x = asarray(a);
   const dtype = optionalDType(options.dtype) ?? accumulatorDType(x.dtype);
-  return finish(reduceArray(x, 'sum', ufuncAxesOf(x, options), dtype, options.keepdims ?? false)) as NDArray | number;
+  return finish(reduceArray(x, 'sum', ufuncAxesOf(x, options), dtype, options.keepdims ?? false)) as NDArray | number | Complex;
 }
 
-export function prod(a: ArrayLike, options: ReduceOptions = {}): NDArray | number {
+export function prod(a: ArrayLike, options: ReduceOptions = {}): NDArray | number | Complex {
   const x = asarray(a);
   const dtype = optionalDType(options.dtype) ?? accumulatorDType(x.dtype);
-  return finish(reduceArray(x, 'prod', ufuncAxesOf(x, options), dtype, options.keepdims ?? false)) as NDArray | number;
+  return finish(reduceArray(x, 'prod', ufuncAxesOf(x, options), dtype, options.keepdims ?? false)) as NDArray | number | Complex;
 }
 
 function extremum(op: 'max' | 'min') {
-  return (a: ArrayLike, options: ReduceAxisOptions = {}): NDArray | number | boolean => {
+  return (a: ArrayLike, options: ReduceAxisOptions = {}): NDArray | number | boolean | Complex => {
     const x = asarray(a);
     return finish(reduceArray(x, op, ufuncAxesOf(x, options), x.dtype, options.keepdims ?? false));
   };
@@ -138,23 +146,29 @@ export const all = logical('all');
  * np.mean: the sum divided by the count. NumPy sums integers and booleans in float64 and float16 in
  * float32 (returning float16); with `dtype` it sums and divides in that dtype.
  */
-export function mean(a: ArrayLike, options: ReduceOptions = {}): NDArray | number {
+export function mean(a: ArrayLike, options: ReduceOptions = {}): NDArray | number | Complex {
   const x = asarray(a);
   const axes = axesOf(x, options);
   const given = optionalDType(options.dtype);
-  const acc = given ?? (x.dtype === 'float16' ? 'float32' : isFloat(x.dtype) ? x.dtype : 'float64');
+  const acc = given ?? (x.dtype === 'float16' ? 'float32' : isInexact(x.dtype) ? x.dtype : 'float64');
   const result = divideInto(reduceArray(x, 'sum', axes, acc, options.keepdims ?? false), countOf(x, axes));
-  return finish(given === undefined && x.dtype === 'float16' ? result.astype('float16') : result) as NDArray | number;
+  return finish(given === undefined && x.dtype === 'float16' ? result.astype('float16') : result) as NDArray | number | Complex;
 }
 
-/** NumPy's _var: the mean of squared deviations from the mean, in float64 for integer input. */
+/**
+ * NumPy's _var: the mean of squared deviations from the mean, in float64 for integer input. For
+ * complex input the squared deviation is |d|^2 = re^2 + im^2, and the result is real.
+ */
 function variance(a: ArrayLike, options: VarOptions): NDArray {
   const x = asarray(a);
   const axes = axesOf(x, options);
-  const dtype = optionalDType(options.dtype) ?? (isFloat(x.dtype) ? x.dtype : 'float64');
+  const dtype = optionalDType(options.dtype) ?? (isInexact(x.dtype) ? x.dtype : 'float64');
   const mu = divideInto(reduceArray(x, 'sum', axes, dtype, true), countOf(x, axes));
   const d = uf.subtract(x, mu);
-  const total = reduceArray(uf.multiply(d, d), 'sum', axes, dtype, options.keepdims ?? false);
+  const squares = isComplex(d.dtype)
+    ? uf.add(uf.multiply(d.real, d.real), uf.multiply(d.imag, d.imag))
+    : uf.multiply(d, d);
+  const total = reduceArray(squares, 'sum', axes, isComplex(dtype) ? complexPart(dtype) : dtype, options.keepdims ?? false);
   return divideInto(total, Math.max(countOf(x, axes) - (options.ddof ?? 0), 0));
 }
 
@@ -197,7 +211,7 @@ function scan(op: 'cumsum' | 'cumprod') {
     else axis = normalizeAxis(options.axis, x.ndim);
     const dtype = optionalDType(options.dtype) ?? accumulatorDType(x.dtype);
     // NumPy casts the input to the accumulation dtype first: cumsum([1.5, 2.7], dtype=int32) is [1, 3]
-    if (!canCastSafely(x.dtype, dtype)) x = x.astype(dtype);
+    if (!canCastSafely(x.dtype, dtype) || (isComplex(dtype) && x.dtype !== dtype)) x = x.astype(dtype);
     const out = NDArray.empty(x.shape, dtype);
     if (out.size > 0) backendFor(x).scan(op, x.swapaxes(axis, -1), out.swapaxes(axis, -1));
     return out;
@@ -208,21 +222,21 @@ export const cumsum = scan('cumsum');
 export const cumprod = scan('cumprod');
 
 /** Sum treating NaN as zero. */
-export function nansum(a: ArrayLike, options: ReduceOptions = {}): NDArray | number {
+export function nansum(a: ArrayLike, options: ReduceOptions = {}): NDArray | number | Complex {
   const x = asarray(a);
-  return sum(isFloat(x.dtype) ? uf.where(uf.isnan(x), 0, x) : x, options);
+  return sum(isInexact(x.dtype) ? uf.where(uf.isnan(x), 0, x) : x, options);
 }
 
 /** Mean of the elements that are not NaN (NaN where there are none). */
-export function nanmean(a: ArrayLike, options: ReduceOptions = {}): NDArray | number {
+export function nanmean(a: ArrayLike, options: ReduceOptions = {}): NDArray | number | Complex {
   const x = asarray(a);
-  if (!isFloat(x.dtype)) return mean(x, options);
+  if (!isInexact(x.dtype)) return mean(x, options);
   const given = optionalDType(options.dtype);
-  if (given !== undefined && !isFloat(given)) throw new KilnTypeError('If a is inexact, then dtype must be inexact');
+  if (given !== undefined && !isInexact(given)) throw new KilnTypeError('If a is inexact, then dtype must be inexact');
   const axes = axesOf(x, options);
   const keepdims = options.keepdims ?? false;
   const nan = uf.isnan(x);
   const count = reduceArray(uf.logicalNot(nan), 'sum', axes, 'int64', keepdims);
   const total = reduceArray(uf.where(nan, 0, x), 'sum', axes, given ?? x.dtype, keepdims);
-  return finish(divideInto(total, count)) as NDArray | number;
+  return finish(divideInto(total, count)) as NDArray | number | Complex;
 }

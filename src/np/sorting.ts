@@ -8,7 +8,7 @@
  * size depends on the data (unique, nonzero, searchsorted, lexsort) read their sorted or
  * boolean input back on the host and build the result there.
  */
-import { type DType, isInteger, promoteTypes } from '../core/dtype.js';
+import { type DType, isComplex, isInteger, promoteTypes } from '../core/dtype.js';
 import { KilnTypeError, ValueError } from '../core/errors.js';
 import { fromHalfBits } from '../core/float16.js';
 import { normalizeAxis, shapesEqual, sizeOf } from '../core/shape.js';
@@ -93,6 +93,7 @@ function sortAlong(x: NDArray, axis: number, wantValues: boolean, wantIndices: b
  * integers. A contiguous array is read in place; others are copied first.
  */
 function hostElements(x: NDArray): Seq<Scalar> {
+  if (isComplex(x.dtype)) throw new KilnTypeError('this function does not support complex arrays in kiln yet');
   const c = x.isContiguous ? x : x.copy();
   const raw = c.storage.typed(c.dtype).subarray(c.offset, c.offset + c.size);
   return c.dtype === 'float16' ? Float64Array.from(raw as Uint16Array, fromHalfBits) : raw;
@@ -405,7 +406,7 @@ export function countNonzero(a: ArrayLike, options: CountNonzeroOptions = {}): N
     for (let i = 0; i < bits.length; i++) count += bits[i]!;
     return count;
   }
-  return sum(x.astype('bool'), { axis: options.axis ?? null, keepdims: options.keepdims ?? false, dtype: 'int64' });
+  return sum(x.astype('bool'), { axis: options.axis ?? null, keepdims: options.keepdims ?? false, dtype: 'int64' }) as NDArray | number;
 }
 
 // ---- searchsorted ---------------------------------------------------------------------------

@@ -3,10 +3,11 @@
  * JS scalars) and the `out` option. Each public function names its op in the elementwise table
  * and its dtype rule; `applyUfunc` does the rest through the array's backend.
  */
+import { type ComplexLike, isComplexLike } from '../core/complex.js';
 import {
-  type DType, type DTypeLike, type WeakScalarKind, bigIntRange, canCastSafely, checkPyIntFits, defaultDTypeFor,
-  dtypeInfo, isFloat, isInteger, promoteTypes, promoteWithWeak, pyIntFits, resultType, resultTypeWeak, safeFloatFor,
-  toDType, weakKind,
+  type DType, type DTypeLike, type WeakScalarKind, bigIntRange, canCastSafely, checkPyIntFits, complexPart,
+  defaultDTypeFor, dtypeInfo, isComplex, isFloat, isInexact, isInteger, promoteTypes, promoteWithWeak, pyIntFits,
+  resultType, resultTypeWeak, safeFloatFor, toDType, weakKind,
 } from '../core/dtype.js';
 import { KilnTypeError, ValueError, shapeString } from '../core/errors.js';
 import { ELEMENTWISE, type ElementwiseOp } from '../core/elementwise-ops.js';
@@ -27,11 +28,13 @@ export interface UfuncOptions {
  * How an op maps the operands' common dtype to its loop and result dtypes (from NumPy's loop
  * tables): 'same' keeps it, 'noBool' refuses bool, 'boolToInt8' computes bools as int8, 'float'
  * moves integers to the smallest float that holds them, 'trueDivide' sends integers to float64,
- * 'compare', 'logical' and 'predicate' return bool, 'int' refuses floats.
+ * 'compare', 'logical' and 'predicate' return bool, 'int' refuses floats and complex numbers,
+ * 'abs' is 'same' except that complex numbers give their parts' float type. Complex dtypes pass
+ * through every rule but 'int'; an op without a complex expression then has no loop for them.
  */
 type DTypeRule =
   | 'same' | 'noBool' | 'boolToInt8' | 'float' | 'trueDivide' | 'compare' | 'logical' | 'predicate' | 'int'
-  | 'intBoolToInt8';
+  | 'intBoolToInt8' | 'abs';
 
 interface Resolved {
   loop: DType;
@@ -62,16 +65,33 @@ function loopFor(rule: DTypeRule, common: DType): Resolved | null {
     case 'float':
       return same(safeFloatFor(common));
     case 'trueDivide':
-      return same(kind === 'f' ? common : 'float64');
+      return same(kind === 'f' || kind === 'c' ? common : 'float64');
     case 'compare':
     case 'logical':
     case 'predicate':
       return { loop: common, out: 'bool' };
     case 'int':
-      return kind === 'f' ? null : same(common);
+      return kind === 'f' || kind === 'c' ? null : same(common);
     case 'intBoolToInt8':
-      return kind === 'f' ? null : same(kind === 'b' ? 'int8' : common);
+      return kind === 'f' || kind === 'c' ? null : same(kind === 'b' ? 'int8' : common);
+    case 'abs':
+      return kind === 'c' ? { loop: common, out: complexPart(common) } : same(common);
   }
+}
+
+/** Ufuncs NumPy has complex loops for that kiln does not implement yet (others have none in NumPy either). */
+const NUMPY_COMPLEX_ONLY = new Set([
+  'sin', 'cos', 'tan', 'arcsin', 'arccos', 'arctan', 'sinh', 'cosh', 'tanh', 'arcsinh', 'arccosh', 'arctanh',
+  'exp2', 'expm1', 'log2', 'log10', 'log1p',
+]);
+
+/** A complex loop exists only where the op has a complex expression. */
+function checkComplexLoop(op: ElementwiseOp, rule: DTypeRule, r: Resolved, dtypeGiven: boolean): void {
+  if (!isComplex(r.loop) || op.complex !== undefined) return;
+  if (NUMPY_COMPLEX_ONLY.has(op.name)) {
+    throw new KilnTypeError(`ufunc '${numpyName(op)}' is not implemented for complex input in kiln yet`);
+  }
+  noLoop(op, rule, r.loop, dtypeGiven);
 }
 
 /** NumPy's TypeError for an op without a loop for the operands' dtypes. */
@@ -92,17 +112,18 @@ function noLoop(op: ElementwiseOp, rule: DTypeRule, common: DType, dtypeGiven: b
   );
 }
 
-type Weak = { weak: WeakScalarKind; value: number | boolean | bigint };
+type Weak = { weak: WeakScalarKind; value: number | boolean | bigint | ComplexLike };
 type Operand = NDArray | Weak;
 
 function toOperand(x: ArrayLike): Operand {
   if (typeof x === 'number' || typeof x === 'boolean' || typeof x === 'bigint') return { weak: weakKind(x), value: x };
+  if (isComplexLike(x)) return { weak: 'complex', value: x };
   return asarray(x);
 }
 
 /** NumPy's 'same_kind' casting: safe casts, or casts within a kind or towards a higher kind. */
-function canCastSameKind(from: DType, to: DType): boolean {
-  const rank = { b: 0, u: 1, i: 2, f: 3 } as const;
+export function canCastSameKind(from: DType, to: DType): boolean {
+  const rank = { b: 0, u: 1, i: 2, f: 3, c: 4 } as const;
   return promoteTypes(from, to) === to || rank[dtypeInfo(from).kind] <= rank[dtypeInfo(to).kind];
 }
 
@@ -116,10 +137,12 @@ function resolve(op: ElementwiseOp, rule: DTypeRule, operands: Operand[], given:
   if (given !== undefined && !(BOOL_OUT.has(rule) && given === 'bool')) {
     const r = loopFor(rule, given);
     if (!r || r.loop !== given || BOOL_OUT.has(rule)) noLoop(op, rule, given, true);
+    checkComplexLoop(op, rule, r, true);
     operands.forEach((o, i) => {
       const from = o instanceof NDArray ? o.dtype : defaultDTypeFor(o.weak);
       // a weak scalar may take any dtype of its kind or a higher one
-      const ok = o instanceof NDArray ? canCastSameKind(from, given) : o.weak !== 'float' || isFloat(given);
+      const ok = o instanceof NDArray ? canCastSameKind(from, given)
+        : o.weak === 'float' ? isInexact(given) : o.weak === 'complex' ? isComplex(given) : true;
       if (!ok) {
         throw new KilnTypeError(`Cannot cast ufunc '${numpyName(op)}' input ${i} from dtype('${from}') to dtype('${given}') with casting rule 'same_kind'`);
       }
@@ -134,6 +157,7 @@ function resolve(op: ElementwiseOp, rule: DTypeRule, operands: Operand[], given:
     : resultTypeWeak(strong, weak);
   const r = loopFor(rule, common);
   if (!r) noLoop(op, rule, common, false);
+  checkComplexLoop(op, rule, r, false);
   // signed and unsigned integers compare exactly (their promotion, float64, would round)
   const allIntegers = strong.length > 0 && strong.every((d) => !isFloat(d)) && !weak.includes('float');
   if (rule === 'compare' && r.loop === 'float64' && allIntegers) {
@@ -183,8 +207,9 @@ function mayOverlap(a: NDArray, b: NDArray): boolean {
     });
     return [lo, hi];
   };
-  const [alo, ahi] = extent(a);
-  const [blo, bhi] = extent(b);
+  // in bytes: a complex array and a float view of its parts count offsets in different units
+  const [alo, ahi] = extent(a).map((e, i) => e * a.itemsize + (i === 1 ? a.itemsize - 1 : 0)) as [number, number];
+  const [blo, bhi] = extent(b).map((e, i) => e * b.itemsize + (i === 1 ? b.itemsize - 1 : 0)) as [number, number];
   return alo <= bhi && blo <= ahi;
 }
 
@@ -223,7 +248,8 @@ export function applyUfunc(op: ElementwiseOp, rule: DTypeRule, args: ArrayLike[]
     // int8(300) and float32(x), not the wider values. Inputs that overlap the output in a
     // different layout are read from a copy first.
     const narrowed = given === loop && !canCastSafely(o.dtype, loop);
-    const sameLayout = o.offset === target.offset && shapesEqual(o.shape, target.shape) && shapesEqual(o.elementStrides, target.elementStrides);
+    const sameLayout = o.offset === target.offset && o.itemsize === target.itemsize && shapesEqual(o.shape, target.shape)
+      && shapesEqual(o.elementStrides, target.elementStrides);
     const overlaps = options.out !== undefined && !sameLayout && mayOverlap(o, target);
     const src = narrowed ? o.astype(loop) : overlaps ? o.copy() : o;
     return src.makeView(shape, broadcastStrides(src.shape, src.elementStrides, shape), src.offset);
@@ -283,7 +309,10 @@ export const signbit = unary(E.signbit, 'predicate');
 // unary math
 export const negative = unary(E.negative, 'noBool');
 export const positive = unary(E.positive, 'noBool');
-export const abs = unary(E.abs, 'same');
+/** The complex conjugate (the identity for real numbers; bools become int8, as in NumPy). */
+export const conjugate = unary(E.conjugate, 'boolToInt8');
+export const conj = conjugate;
+export const abs = unary(E.abs, 'abs');
 export const absolute = abs;
 export const sign = unary(E.sign, 'noBool');
 export const square = unary(E.square, 'boolToInt8');
@@ -328,6 +357,14 @@ export function round(a: ArrayLike, decimals = 0, options: UfuncOptions = {}): N
   const x = asarray(a);
   if (!Number.isInteger(decimals)) throw new KilnTypeError("'float' object cannot be interpreted as an integer");
   const out = options.out;
+  if (isComplex(x.dtype)) {
+    // NumPy rounds the real and imaginary parts separately, each as a float array
+    const target = out ?? x.copy();
+    if (out) applyUfunc(E.positive, 'same', [x], { out });
+    round(target.real, decimals, { out: target.real });
+    round(target.imag, decimals, { out: target.imag });
+    return target;
+  }
   if (isInteger(x.dtype) && decimals >= 0) return out ? applyUfunc(E.positive, 'same', [x], { out }) : x.copy();
   if (decimals === 0) return applyUfunc(E.rint, 'float', [x], { out });
   const scale = 10 ** Math.abs(decimals);
@@ -339,6 +376,37 @@ export function round(a: ArrayLike, decimals = 0, options: UfuncOptions = {}): N
   return isInteger(x.dtype) && !out ? target.astype(x.dtype) : target;
 }
 export const around = round;
+
+// ---- complex numbers ---------------------------------------------------------------------------
+
+/**
+ * np.real: the real part. For a complex array it is a float view of the same memory (writes go
+ * through, as NumPy's `.real`); a real array comes back as a view of itself.
+ */
+export function real(x: ArrayLike): NDArray {
+  return asarray(x).real;
+}
+
+/** np.imag: the imaginary part, a float view for complex arrays; read-only zeros for real ones. */
+export function imag(x: ArrayLike): NDArray {
+  return asarray(x).imag;
+}
+
+export interface AngleOptions {
+  /** Degrees instead of radians. */
+  deg?: boolean;
+}
+
+/**
+ * np.angle: the counterclockwise angle from the positive real axis, arctan2(imag, real) in the
+ * float type of the parts (real input: arctan2(0, x), so integers give floats as arctan2 does).
+ */
+export function angle(z: ArrayLike, options: AngleOptions = {}): NDArray {
+  const x = asarray(z);
+  const a = isComplex(x.dtype) ? arctan2(x.imag, x.real) : arctan2(0, x);
+  if (options.deg) multiply(a, 180 / Math.PI, { out: a });
+  return a;
+}
 
 /**
  * np.clip(a, min, max): either bound may be null; NaN propagates; max wins where min > max.

@@ -1,5 +1,5 @@
 /** The tensor face: `import * as kiln from 'kiln'` gives PyTorch's names. */
-import '../backend/cpu/index.js';
+import '../backend/default.js';
 
 export { Tensor } from './tensor.js';
 export type { Scalar, TensorLike } from './types.js';
@@ -20,8 +20,11 @@ export {
   reshape, view, flatten, permute, transpose, t, squeeze, unsqueeze, expand, narrow, split, chunk, cat, concat,
   concatenate, stack, tril, triu,
 } from './ops/shape.js';
-export { gather, scatter, indexSelect } from './ops/indexing.js';
-export { matmul, mm, bmm, mv, dot, outer } from './ops/linalg.js';
+export { gather, scatter, scatter_, scatterAdd, scatterAdd_, indexSelect, indexAdd, indexAdd_, take, maskedSelect } from './ops/indexing.js';
+export type { TensorIndex, TensorIndexItem, IndexAddOptions } from './ops/indexing.js';
+export { matmul, mm, bmm, mv, dot, outer, addmm, addmv, baddbmm, linear, einsum, type AddOptions } from './ops/linalg.js';
 export { getDefaultDtype, setDefaultDtype, torchPromoteTypes as promoteTypes, torchResultType } from './dtype-rules.js';
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from './autograd/grad-mode.js';
 export * as autograd from './autograd/index.js';
+export * from './random.js';
+export { erf, gelu } from './ops/special.js';

@@ -18,6 +18,7 @@ import * as red from './ops/reduce.js';
 import * as shp from './ops/shape.js';
 import * as idx from './ops/indexing.js';
 import * as lin from './ops/linalg.js';
+import * as rnd from './random.js';
 import { onesLike } from './creation.js';
 import type { Scalar, TensorLike } from './types.js';
 
@@ -36,13 +37,34 @@ export class Tensor implements View {
   gradFn: Node | null = null;
   private accumulator: AccumulateGrad | null = null;
 
-  constructor(
-    readonly storage: Storage,
-    readonly dtype: DType,
-    readonly shape: readonly number[],
-    readonly elementStrides: readonly number[],
-    readonly offset: number = 0,
-  ) {}
+  // Mutable only through the `data` setter (PyTorch's `t.data = ...`, which module.to() relies on).
+  storage: Storage;
+  dtype: DType;
+  shape: readonly number[];
+  elementStrides: readonly number[];
+  offset: number;
+
+  constructor(storage: Storage, dtype: DType, shape: readonly number[], elementStrides: readonly number[], offset = 0) {
+    this.storage = storage;
+    this.dtype = dtype;
+    this.shape = shape;
+    this.elementStrides = elementStrides;
+    this.offset = offset;
+  }
+
+  /** The tensor's values without its graph (a detached alias), as PyTorch's `.data`. */
+  get data(): Tensor {
+    return this.detach();
+  }
+
+  /** Points this tensor at other memory (and dtype/shape), keeping its identity and grad flags. */
+  set data(value: Tensor) {
+    this.storage = value.storage;
+    this.dtype = value.dtype;
+    this.shape = value.shape;
+    this.elementStrides = value.elementStrides;
+    this.offset = value.offset;
+  }
 
   /** A fresh contiguous tensor with zeroed memory. */
   static empty(shape: readonly number[], dtype: DType): Tensor {
@@ -144,7 +166,7 @@ export class Tensor implements View {
       throw new Error('you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a subgraph that doesn\'t require differentiation use var_no_grad = var.detach().');
     }
     if (requiresGrad && !['float16', 'float32', 'float64', 'bfloat16'].includes(this.dtype)) {
-      throw new Error('only Tensors of floating point dtype can require gradients');
+      throw new Error('Only Tensors of floating point and complex dtype can require gradients');
     }
     this.requiresGrad = requiresGrad;
     return this;
@@ -260,6 +282,10 @@ export class Tensor implements View {
   maskedFill_(mask: Tensor, value: Scalar | Tensor): this { return pw.inPlace(this, pw.maskedFill(this, mask, value)); }
   copy_(src: TensorLike): this { return pw.copy_(this, src); }
   fill_(value: Scalar | Tensor): this { return pw.fill_(this, value); }
+  uniform_(from?: number, to?: number, options?: rnd.GeneratorOption): this { return rnd.uniform_(this, from, to, options) as this; }
+  normal_(mean?: number, std?: number, options?: rnd.GeneratorOption): this { return rnd.normal_(this, mean, std, options) as this; }
+  bernoulli_(p?: number | Tensor, options?: rnd.GeneratorOption): this { return rnd.bernoulli_(this, p, options) as this; }
+  exponential_(lambd?: number, options?: rnd.GeneratorOption): this { return rnd.exponential_(this, lambd, options) as this; }
   zero_(): this { return pw.fill_(this, 0); }
 
   // ---- reductions ---------------------------------------------------------------------------
@@ -317,7 +343,14 @@ export class Tensor implements View {
   set(index: idx.TensorIndex, value: TensorLike): this { return idx.set(this, index, value); }
   gather(dim: number, index: Tensor): Tensor { return idx.gather(this, dim, index); }
   scatter(dim: number, index: Tensor, src: Tensor | Scalar): Tensor { return idx.scatter(this, dim, index, src); }
+  scatter_(dim: number, index: Tensor, src: Tensor | Scalar): this { return idx.scatter_(this, dim, index, src); }
+  scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor { return idx.scatterAdd(this, dim, index, src); }
+  scatterAdd_(dim: number, index: Tensor, src: Tensor): this { return idx.scatterAdd_(this, dim, index, src); }
   indexSelect(dim: number, index: Tensor): Tensor { return idx.indexSelect(this, dim, index); }
+  indexAdd(dim: number, index: Tensor, source: Tensor, options?: idx.IndexAddOptions): Tensor { return idx.indexAdd(this, dim, index, source, options); }
+  indexAdd_(dim: number, index: Tensor, source: Tensor, options?: idx.IndexAddOptions): this { return idx.indexAdd_(this, dim, index, source, options); }
+  take(index: Tensor): Tensor { return idx.take(this, index); }
+  maskedSelect(mask: Tensor): Tensor { return idx.maskedSelect(this, mask); }
 
   // ---- linear algebra -----------------------------------------------------------------------
 
@@ -327,4 +360,7 @@ export class Tensor implements View {
   mv(vec: Tensor): Tensor { return lin.mv(this, vec); }
   dot(other: Tensor): Tensor { return lin.dot(this, other); }
   outer(other: Tensor): Tensor { return lin.outer(this, other); }
+  addmm(mat1: Tensor, mat2: Tensor, options?: lin.AddOptions): Tensor { return lin.addmm(this, mat1, mat2, options); }
+  addmv(mat: Tensor, vec: Tensor, options?: lin.AddOptions): Tensor { return lin.addmv(this, mat, vec, options); }
+  baddbmm(batch1: Tensor, batch2: Tensor, options?: lin.AddOptions): Tensor { return lin.baddbmm(this, batch1, batch2, options); }
 }

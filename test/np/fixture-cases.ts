@@ -132,7 +132,7 @@ export function assertSame(actual: unknown, expected: Encoded, tol: Tolerance, l
   assert.ok(actual instanceof np.NDArray, `${label}: expected an NDArray, got ${String(actual)}`);
   assert.equal(actual.dtype, expected.dtype, `${label}: dtype`);
   assert.deepEqual(actual.shape, expected.shape, `${label}: shape`);
-  const got = actual.toArray();
+  const got = actual.toArray() as (number | boolean)[];
   const want = expected.data.map(decodeValue);
   for (let i = 0; i < want.length; i++) assertValue(got[i]!, want[i]!, tol, `${label} at flat index ${i}`);
   if (expected.dtype === 'int64' || expected.dtype === 'uint64') {

@@ -149,7 +149,10 @@ test('np.load reads bytes, checks that .npy/.npz names match the content, and re
 
 // ---- round trips ------------------------------------------------------------------------------
 
-const DTYPES = ['bool', 'int8', 'uint8', 'int16', 'uint16', 'int32', 'uint32', 'int64', 'uint64', 'float16', 'float32', 'float64'] as const;
+const DTYPES = [
+  'bool', 'int8', 'uint8', 'int16', 'uint16', 'int32', 'uint32', 'int64', 'uint64', 'float16', 'float32', 'float64',
+  'complex64', 'complex128',
+] as const;
 
 /** The fixture's sample array of each dtype (extremes, NaN, inf, -0.0, 64-bit values past 2^53). */
 const samples = new Map(DTYPES.map((d) => [d, fixture.npy.find((c) => c.file === `io/dtype_${d}.npy`)!.expected as EncodedArray]));
@@ -406,10 +409,12 @@ import numpy as np
 manifest = json.load(open(sys.argv[1]))
 def decode(e):
     vals = [float(v) if v in ('nan', 'inf', '-inf', '-0.0') else (int(v) if isinstance(v, str) else v) for v in e['data']]
+    if e['dtype'].startswith('complex'):  # interleaved parts
+        vals = [complex(vals[i], vals[i + 1]) for i in range(0, len(vals), 2)]
     return np.array(vals, dtype=e['dtype']).reshape(e['shape'])
 def same(a, e):
     want = decode(e)
-    return a.dtype == want.dtype and a.shape == want.shape and np.array_equal(a, want, equal_nan=a.dtype.kind == 'f')
+    return a.dtype == want.dtype and a.shape == want.shape and np.array_equal(a, want, equal_nan=a.dtype.kind in 'fc')
 problems = []
 for item in manifest:
     f = item['file']
@@ -454,7 +459,9 @@ test('files kiln writes load in real NumPy (npy, npz, savetxt)', (t) => {
     // a non-contiguous view is written in C order
     const tfile = join(dir, `${dtype}-T.npy`);
     np.save(tfile, a.T);
-    const tEnc = { dtype: enc.dtype, shape: [3, 2], data: [0, 3, 1, 4, 2, 5].map((k) => enc.data[k]!) };
+    // (complex data holds two parts per element)
+    const per = dtype.startsWith('complex') ? 2 : 1;
+    const tEnc = { dtype: enc.dtype, shape: [3, 2], data: [0, 3, 1, 4, 2, 5].flatMap((k) => enc.data.slice(per * k, per * k + per)) };
     manifest.push({ kind: 'npy', file: tfile, expected: tEnc });
   }
   for (const [name, arr, enc] of [

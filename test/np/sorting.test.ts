@@ -72,10 +72,10 @@ function order(x: number | boolean, y: number | boolean): number {
 
 /** The lanes along `axis` (null: the flattened array) as JS arrays. */
 function lanes(arr: np.NDArray, axis: number | null | undefined): (number | boolean)[][] {
-  if (axis === null) return [arr.ravel().toArray()];
+  if (axis === null) return [arr.ravel().toArray() as (number | boolean)[]];
   const moved = arr.moveaxis(axis ?? -1, -1).copy();
   const n = moved.shape[moved.ndim - 1]!;
-  const flat = moved.toArray();
+  const flat = moved.toArray() as (number | boolean)[];
   return Array.from({ length: flat.length / n }, (_, l) => flat.slice(l * n, (l + 1) * n));
 }
 

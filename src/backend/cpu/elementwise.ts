@@ -3,8 +3,13 @@
  * specialised for its operand dtypes (how each is read and stored), compiles it once, and runs it
  * over strided, broadcast views. Dimensions that are contiguous for every operand are merged, so
  * the common case is a single flat loop.
+ *
+ * Complex operands live in Float32Array/Float64Array storage as (re, im) pairs: element p of a
+ * complex view is at [2p, 2p + 1]. Loops whose dtype is complex read every operand as two parts
+ * and use the table's `complex` expressions (see planComplex); real loops that store into a
+ * complex output write im = 0. Real loops never see a complex operand, so their code is unchanged.
  */
-import { DTYPES, type DType, dtypeInfo, isBig } from '../../core/dtype.js';
+import { DTYPES, type DType, complexPart, dtypeInfo, isBig, isComplex } from '../../core/dtype.js';
 import type { ElementwiseOp } from '../../core/elementwise-ops.js';
 import type { View } from '../../core/view.js';
 import { ELEMENTWISE_HELPERS } from './helpers.js';
@@ -102,14 +107,16 @@ interface CompiledKernel {
 }
 
 /**
- * Compiles a loop. `tag` names the typed arrays involved and goes into the source as a comment:
- * V8 shares compiled code (and its type feedback) between identical sources, so float32 and
- * float64 loops with the same text would otherwise share one function and turn megamorphic.
+ * Compiles a loop. `reads` is the code that reads the operands of one element (as x, y, z, or
+ * their parts xr, xi, ... in complex loops), `store` the code that computes and stores the result
+ * at O[o] and `prelude` code run once per call. `tag` names the typed arrays involved and goes
+ * into the source as a comment: V8 shares compiled code (and its type feedback) between identical
+ * sources, so float32 and float64 loops with the same text would otherwise share one function and
+ * turn megamorphic. Only the helpers the loop mentions are unpacked from H (per call).
  */
-function compile(reads: string[], store: string, tag: string): Kernel {
-  const idx = [...reads.keys()];
-  const src = `// ${tag}
-    const { ${Object.keys(ELEMENTWISE_HELPERS).join(', ')} } = H;
+function compile(count: number, reads: string, store: string, tag: string, prelude = ''): Kernel {
+  const idx = [...Array(count).keys()];
+  const body = `${prelude}
     ${idx.map((i) => `const A${i} = arrays[${i}];`).join('\n')}
     const O = out;
     const nd = shape.length;
@@ -124,7 +131,7 @@ function compile(reads: string[], store: string, tag: string): Kernel {
     const counter = new Array(Math.max(nd - 1, 0)).fill(0);
     for (let done = 0; done < total; done += inner) {
       for (let i = 0; i < inner; i++) {
-        ${reads.map((r, i) => `const ${OPERAND_NAMES[i]} = ${r};`).join(' ')}
+        ${reads}
         ${store}
         o += so; ${idx.map((i) => `p${i} += s${i};`).join(' ')}
       }
@@ -136,8 +143,15 @@ function compile(reads: string[], store: string, tag: string): Kernel {
         o -= outStrides[d] * shape[d]; ${idx.map((i) => `p${i} -= inStrides[${i}][d] * shape[d];`).join(' ')}
       }
     }`;
+  const used = Object.keys(ELEMENTWISE_HELPERS).filter((name) => new RegExp(`\\b${name}\\b`).test(body));
+  const src = `// ${tag}
+    ${used.length > 0 ? `const { ${used.join(', ')} } = H;` : ''}
+    ${body}`;
   return new Function('out', 'arrays', 'shape', 'outStrides', 'inStrides', 'outOffset', 'inOffsets', 'H', src) as Kernel;
 }
+
+/** Reads of real-valued operands into x, y, z. */
+const realReads = (reads: string[]): string => reads.map((r, i) => `const ${OPERAND_NAMES[i]} = ${r};`).join(' ');
 
 /**
  * Merges adjacent axes that are contiguous with each other in every operand and drops axes of
@@ -201,6 +215,7 @@ function kernelFor(op: ElementwiseOp, loop: DType, inputs: readonly View[], outD
 /** Picks the domain and expressions for an op on these dtypes and compiles the loop. */
 function plan(op: ElementwiseOp, loop: DType, inDtypes: DType[], outDtype: DType): CompiledKernel {
   const tag = `${op.name} ${loop} [${inDtypes.join(', ')}] -> ${outDtype}`;
+  if (isComplex(loop)) return planComplex(op, loop, inDtypes, outDtype, tag);
   const info = dtypeInfo(loop);
   const isInt = info.kind === 'i' || info.kind === 'u' || info.kind === 'b';
   let domain: Domain = isBig(loop) && op.big !== undefined ? 'big' : 'num';
@@ -210,12 +225,12 @@ function plan(op: ElementwiseOp, loop: DType, inDtypes: DType[], outDtype: DType
     // words move as they are; to narrower integers the low word is the wrapped value; to floats
     // high * 2**32 + low rounds once (float32 stays on BigInt: through a float64 it would round twice)
     if (isBig(outDtype)) {
-      return { run: compile(['A0[2 * p0]'], 'O[2 * o] = x; O[2 * o + 1] = A0[2 * p0 + 1];', tag), inWords: [true], outWords: true };
+      return { run: compile(1, 'const x = A0[2 * p0];', 'O[2 * o] = x; O[2 * o + 1] = A0[2 * p0 + 1];', tag), inWords: [true], outWords: true };
     }
-    if (outDtype !== 'float32') {
+    if (complexPart(outDtype) !== 'float32') {
       const narrow = (outInfo.kind === 'i' || outInfo.kind === 'u') && outInfo.itemsize <= 4;
       const read = readExpr(inDtypes[0]!, 'num', 0, narrow);
-      return { run: compile([read], storeStmt(outDtype, 'num', 'x', false), tag), inWords: [true], outWords: false };
+      return { run: compile(1, realReads([read]), storeAny(outDtype, 'num', 'x', false), tag), inWords: [true], outWords: false };
     }
     domain = 'big';
   }
@@ -233,5 +248,50 @@ function plan(op: ElementwiseOp, loop: DType, inDtypes: DType[], outDtype: DType
   const reads = inDtypes.map((d, i) => readExpr(d, domain, i));
   const inWords = inDtypes.map((d) => domain === 'num' && isBig(d));
   const outWords = domain === 'num' && isBig(outDtype);
-  return { run: compile(reads, storeStmt(outDtype, domain, wrapped, returnsBool), tag), inWords, outWords };
+  return { run: compile(reads.length, realReads(reads), storeAny(outDtype, domain, wrapped, returnsBool), tag), inWords, outWords };
+}
+
+/** storeStmt, plus a real value stored into a complex output (im = 0). */
+function storeAny(dtype: DType, domain: Domain, value: string, returnsBool: boolean): string {
+  if (!isComplex(dtype)) return storeStmt(dtype, domain, value, returnsBool);
+  return `{ const v = ${storeExpr(complexPart(dtype), domain, value, returnsBool)}; O[2 * o] = v; O[2 * o + 1] = 0; }`;
+}
+
+const COMPLEX_PARTS = [['xr', 'xi'], ['yr', 'yi'], ['zr', 'zi']] as const;
+
+/**
+ * A complex loop: every operand is read as two parts (a real operand with im 0), the table's
+ * `complex` expressions compute in float64 with F() rounding to float32 where a complex64 loop
+ * rounds, and the result is stored as a pair, as a real part (casts to real dtypes drop the
+ * imaginary part, as NumPy's do), or as a real or boolean value.
+ */
+function planComplex(op: ElementwiseOp, loop: DType, inDtypes: DType[], outDtype: DType, tag: string): CompiledKernel {
+  const expr = op.complex;
+  if (expr === undefined) throw new Error(`internal: '${op.name}' has no complex loop`);
+  const single = loop === 'complex64';
+  // complex128 loops round nowhere: drop the F( ) marks rather than call the identity
+  const render = (e: string): string => (single ? e : e.replace(/\bF\(/g, '('));
+  const reads = inDtypes.map((d, i) => {
+    const [re, im] = COMPLEX_PARTS[i]!;
+    if (isComplex(d)) return `const ${re} = A${i}[2 * p${i}], ${im} = A${i}[2 * p${i} + 1];`;
+    return `const ${re} = ${readExpr(d, 'num', i)}, ${im} = 0;`;
+  }).join(' ');
+  const inWords = inDtypes.map((d) => isBig(d));
+  const outWords = isBig(outDtype);
+  // a complex64 result stored anywhere but complex64 is rounded first, as NumPy casts after the loop
+  const round = (e: string): string => (single && outDtype !== 'complex64' ? `Math.fround(${e})` : e);
+  let store: string;
+  if (typeof expr === 'string') {
+    const returnsBool = op.returnsBool === true;
+    store = storeAny(outDtype, 'num', returnsBool ? render(expr) : round(render(expr)), returnsBool);
+  } else {
+    const re = round(render(expr[0]));
+    const im = round(render(expr[1]));
+    if (isComplex(outDtype)) store = `O[2 * o] = ${re}; O[2 * o + 1] = ${im};`;
+    else if (outDtype === 'bool') store = `{ const vr = ${re}; const vi = ${im}; O[o] = vr !== 0 || vi !== 0 ? 1 : 0; }`;
+    else if (outDtype === 'int32') store = `{ const x = ${re}; O[o] = x > -2147483649 && x < 2147483648 ? x : -2147483648; }`;
+    else store = storeStmt(outDtype, 'num', re, false);
+  }
+  const prelude = `const F = ${single ? 'Math.fround' : 'id'}; let t = false;`;
+  return { run: compile(inDtypes.length, reads, store, tag, prelude), inWords, outWords };
 }

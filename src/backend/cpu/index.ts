@@ -3,7 +3,10 @@ import type { DType } from '../../core/dtype.js';
 import { Storage } from '../../core/storage.js';
 import { type Backend, registerBackend } from '../backend.js';
 import { runElementwise } from './elementwise.js';
+import { foldCpu, unfoldCpu } from './conv.js';
+import { putCpu, takeCpu } from './gather.js';
 import { matmulCpu } from './matmul.js';
+import { maxPoolCpu } from './pool.js';
 import { reduceCpu } from './reduce.js';
 import { scanCpu } from './scan.js';
 import { sortCpu } from './sort.js';
@@ -17,6 +20,11 @@ export const cpuBackend: Backend = {
   scan: scanCpu,
   matmul: matmulCpu,
   sort: sortCpu,
+  take: takeCpu,
+  put: putCpu,
+  unfold: unfoldCpu,
+  fold: foldCpu,
+  maxPool: maxPoolCpu,
 };
 
 registerBackend(cpuBackend);

@@ -11,7 +11,7 @@
  * result wraps into the output dtype as NumPy's modular arithmetic does. Callers cast the input
  * to the output dtype first where that cast is not safe (float to int), as NumPy does.
  */
-import { type DType, dtypeInfo, isBig } from '../../core/dtype.js';
+import { type DType, dtypeInfo, isBig, isComplex } from '../../core/dtype.js';
 import { ELEMENTWISE } from '../../core/elementwise-ops.js';
 import { toHalfBits } from '../../core/float16.js';
 import { contiguousStrides, sizeOf } from '../../core/shape.js';
@@ -19,6 +19,7 @@ import { Storage } from '../../core/storage.js';
 import { type View, makeView } from '../../core/view.js';
 import type { ReduceOp } from '../backend.js';
 import { collapseAxes, runElementwise } from './elementwise.js';
+import { ELEMENTWISE_HELPERS as H } from './helpers.js';
 
 /** A typed array read as numbers; the 64-bit kernels are handed BigInt arrays under this type. */
 type Nums = ArrayLike<number>;
@@ -275,6 +276,10 @@ function forEachOffset(
 export function reduceCpu(op: ReduceOp, input: View, reduceNdim: number, out: View): void {
   const keepNdim = input.shape.length - reduceNdim;
   if (sizeOf(input.shape.slice(0, keepNdim)) === 0) return;
+  if (isComplex(input.dtype)) {
+    reduceComplex(op, input, reduceNdim, out);
+    return;
+  }
   const dst = out.storage.typed(out.dtype) as unknown as Dst;
   const put = storer(out.dtype);
   const x = readable(input);
@@ -310,12 +315,11 @@ function reduceRows(
   dst: Dst, outOffset: number, put: (dst: Dst, o: number, v: Result) => void,
 ): boolean {
   if (op !== 'sum' && op !== 'max' && op !== 'min') return false;
-  if (isBig(x.dtype) || block.shape.length > 0 || keepShape.length === 0 || block.n > EXACT_CHUNK) return false;
+  if (isBig(x.dtype) || !rowsApply(block, keepShape, keepStrides)) return false;
   const last = keepShape.length - 1;
   const k = keepShape[last]!;
   const ks = keepStrides[last]!;
   const os = outStrides[last]!;
-  if (Math.abs(ks) >= Math.abs(block.s) || k < 8) return false;
   const acc = new Float64Array(k);
   const kernel = specialise((op === 'sum' ? sumRows : op === 'max' ? maxRows : minRows) as RowsKernel, x.dtype);
   const a = x.storage.typed(x.dtype) as unknown as Nums;
@@ -324,6 +328,196 @@ function reduceRows(
     for (let j = 0; j < k; j++) put(dst, outOffset + o + j * os, acc[j]!);
   });
   return true;
+}
+
+/** Whether the row-wise path fits: the innermost kept axis is faster through memory than the reduced line. */
+function rowsApply(block: Block, keepShape: number[], keepStrides: number[]): boolean {
+  if (block.shape.length > 0 || keepShape.length === 0 || block.n > EXACT_CHUNK) return false;
+  const last = keepShape.length - 1;
+  return Math.abs(keepStrides[last]!) < Math.abs(block.s) && keepShape[last]! >= 8;
+}
+
+// ---- complex reductions ---------------------------------------------------------------------------
+
+/** The scratch pair complex line kernels leave their result in. */
+const pair = new Float64Array(2);
+
+/**
+ * NumPy's pairwise sum of complex numbers (CDOUBLE_pairwise_sum): `n` counts float units (twice
+ * the elements), eight accumulators hold four elements' parts, blocks of 128 units; `F` rounds
+ * each step to float32 for complex64, which NumPy accumulates in float32. `p` is the float index
+ * of the first real part and `hs` the element stride (floats per unit).
+ */
+function csumLine(a: Nums, p: number, n: number, hs: number, F: (v: number) => number): void {
+  if (n < 8) {
+    let rr = 0;
+    let ri = 0;
+    for (let i = 0; i < n; i += 2) {
+      rr = F(rr + a[p + i * hs]!);
+      ri = F(ri + a[p + i * hs + 1]!);
+    }
+    pair[0] = rr;
+    pair[1] = ri;
+    return;
+  }
+  if (n <= 128) {
+    let r0 = a[p]!, r1 = a[p + 1]!, r2 = a[p + 2 * hs]!, r3 = a[p + 2 * hs + 1]!;
+    let r4 = a[p + 4 * hs]!, r5 = a[p + 4 * hs + 1]!, r6 = a[p + 6 * hs]!, r7 = a[p + 6 * hs + 1]!;
+    let i = 8;
+    for (; i < n - (n % 8); i += 8) {
+      const q = p + i * hs;
+      r0 = F(r0 + a[q]!); r1 = F(r1 + a[q + 1]!); r2 = F(r2 + a[q + 2 * hs]!); r3 = F(r3 + a[q + 2 * hs + 1]!);
+      r4 = F(r4 + a[q + 4 * hs]!); r5 = F(r5 + a[q + 4 * hs + 1]!); r6 = F(r6 + a[q + 6 * hs]!); r7 = F(r7 + a[q + 6 * hs + 1]!);
+    }
+    let rr = F(F(F(r0 + r2) + F(r4 + r6)));
+    let ri = F(F(F(r1 + r3) + F(r5 + r7)));
+    for (; i < n; i += 2) {
+      rr = F(rr + a[p + i * hs]!);
+      ri = F(ri + a[p + i * hs + 1]!);
+    }
+    pair[0] = rr;
+    pair[1] = ri;
+    return;
+  }
+  let n2 = n / 2;
+  n2 -= n2 % 8;
+  csumLine(a, p, n2, hs, F);
+  const rr = pair[0]!;
+  const ri = pair[1]!;
+  csumLine(a, p + n2 * hs, n - n2, hs, F);
+  pair[0] = F(rr + pair[0]!);
+  pair[1] = F(ri + pair[1]!);
+}
+
+/**
+ * Reductions of complex input, in NumPy's order of operations: sum pairwise along a line, or
+ * element by element when the reduced axis is an outer one (NumPy then adds whole rows: out[j] +=
+ * a[i, j]); prod left to right (with the fused multiply of NumPy's SIMD loop in the row-wise
+ * case); max/min/argmax/argmin in NumPy's lexicographic order with NaN propagating; any/all on
+ * "either part nonzero". Results go into a complex output, or a real one (indices, truth values).
+ */
+function reduceComplex(op: ReduceOp, x: View, reduceNdim: number, out: View): void {
+  const keepNdim = x.shape.length - reduceNdim;
+  const complexOut = isComplex(out.dtype);
+  const a = x.storage.typed(x.dtype) as unknown as Nums;
+  const dst = out.storage.typed(out.dtype) as unknown as Dst;
+  const put = complexOut ? null : storer(out.dtype);
+  const write = (o: number, re: number, im: number | Result): void => {
+    if (complexOut) {
+      dst[2 * o] = re;
+      dst[2 * o + 1] = im as number;
+    } else put!(dst, o, im);
+  };
+  const [keepShape, [keepStrides, outStrides]] = collapseAxes(
+    x.shape.slice(0, keepNdim), [x.elementStrides.slice(0, keepNdim), out.elementStrides],
+  );
+  const blockSize = sizeOf(x.shape.slice(keepNdim));
+  if (blockSize === 0) {
+    const one = op === 'prod' ? 1 : 0;
+    const truth = op === 'all';
+    forEachOffset(keepShape, keepStrides!, outStrides!, (_, o) => write(out.offset + o, one, complexOut ? 0 : truth));
+    return;
+  }
+  const [blockShape, [blockStrides]] = collapseAxes(x.shape.slice(keepNdim), [x.elementStrides.slice(keepNdim)]);
+  const block: Block = { n: blockShape.pop() ?? 1, s: blockStrides!.pop() ?? 0, shape: blockShape, strides: blockStrides!, size: blockSize };
+  const { n, s } = block;
+  const F = x.dtype === 'complex64' ? Math.fround : H.id;
+  // the reduced line runs slower through memory than the innermost kept axis: NumPy's iterator
+  // then adds (multiplies) whole rows into the output, one reduced index after another
+  const last = keepShape.length - 1;
+  const rowWise = last >= 0 && block.shape.length === 0 && Math.abs(keepStrides![last]!) < Math.abs(block.s);
+  const isNan = (re: number, im: number): boolean => re !== re || im !== im;
+  forEachOffset(keepShape, keepStrides!, outStrides!, (p, o) => {
+    const base = x.offset + p;
+    const at = out.offset + o;
+    switch (op) {
+      case 'sum': {
+        let tr = 0;
+        let ti = 0;
+        if (rowWise) {
+          for (let i = 0, e = 2 * base; i < n; i++, e += 2 * s) {
+            tr = F(tr + a[e]!);
+            ti = F(ti + a[e + 1]!);
+          }
+        } else {
+          forEachLine(block, base, (q) => {
+            csumLine(a, 2 * q, 2 * n, s, F);
+            tr = F(tr + pair[0]!);
+            ti = F(ti + pair[1]!);
+          });
+        }
+        write(at, tr, ti);
+        return;
+      }
+      case 'prod': {
+        let pr = 1;
+        let pi = 0;
+        forEachLine(block, base, (q) => {
+          for (let i = 0, e = 2 * q; i < n; i++, e += 2 * s) {
+            const br = a[e]!;
+            const bi = a[e + 1]!;
+            if (rowWise) {
+              H.cmulFused(pr, pi, br, bi, F);
+              pr = H.C[0]!;
+              pi = H.C[1]!;
+            } else {
+              // a true reduction runs NumPy's scalar loop: no fused multiply-add
+              const r = F(F(pr * br) - F(pi * bi));
+              pi = F(F(pr * bi) + F(pi * br));
+              pr = r;
+            }
+          }
+        });
+        write(at, pr, pi);
+        return;
+      }
+      case 'any':
+      case 'all': {
+        let found = false;
+        forEachLine(block, base, (q) => {
+          for (let i = 0, e = 2 * q; i < n; i++, e += 2 * s) {
+            const nonzero = a[e] !== 0 || a[e + 1] !== 0;
+            if (nonzero === (op === 'any')) {
+              found = true;
+              return false;
+            }
+          }
+          return true;
+        });
+        write(at, 0, op === 'any' ? found : !found);
+        return;
+      }
+      default: {
+        // max, min, argmax, argmin: a walk in C order; the first NaN wins
+        const isMax = op === 'max' || op === 'argmax';
+        let br = NaN;
+        let bi = NaN;
+        let best = -1;
+        let k = 0;
+        forEachLine(block, base, (q) => {
+          for (let i = 0, e = 2 * q; i < n; i++, e += 2 * s, k++) {
+            const vr = a[e]!;
+            const vi = a[e + 1]!;
+            if (best < 0) {
+              [br, bi, best] = [vr, vi, k];
+            } else if (op === 'max' || op === 'min') {
+              // NumPy's maximum/minimum loop: keep the accumulator when it is NaN or wins
+              const keep = isNan(br, bi) || (isMax
+                ? (br > vr && bi === bi && vi === vi) || (br === vr && bi >= vi)
+                : (br < vr && bi === bi && vi === vi) || (br === vr && bi <= vi));
+              if (!keep) [br, bi, best] = [vr, vi, k];
+            } else if (isMax ? vr > br || (vr === br && vi > bi) || isNan(vr, vi) : vr < br || (vr === br && vi < bi) || isNan(vr, vi)) {
+              [br, bi, best] = [vr, vi, k];
+            }
+            if (isNan(br, bi)) return false;
+          }
+          return true;
+        });
+        if (op === 'argmax' || op === 'argmin') write(at, 0, best);
+        else write(at, br, bi);
+      }
+    }
+  });
 }
 
 /** Calls visit(p, line) with the start of each line of a block; visit may stop the walk by returning false. */

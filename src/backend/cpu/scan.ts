@@ -4,7 +4,7 @@
  * partial result, integers wrap (exactly: 64-bit types in BigInt, 32-bit products with
  * Math.imul). Callers cast the input to the output dtype first when that cast is not safe.
  */
-import { type DType, dtypeInfo, isBig } from '../../core/dtype.js';
+import { type DType, dtypeInfo, isBig, isComplex } from '../../core/dtype.js';
 import { fromHalfBits, toHalfBits } from '../../core/float16.js';
 import type { View } from '../../core/view.js';
 import type { ScanOp } from '../backend.js';
@@ -69,8 +69,37 @@ function generalLane(inDtype: DType, outDtype: DType): Lane {
   };
 }
 
+/**
+ * Complex input into a complex output of the same dtype (callers cast first): (re, im) pairs at
+ * [2p, 2p + 1]; `flag` rounds every step to float32 (complex64), as NumPy accumulates in the
+ * output dtype.
+ */
+function scanComplex(src: Values, p: number, s: number, dst: Values, q: number, t: number, n: number, isSum: boolean, flag: boolean): void {
+  const F = flag ? Math.fround : (v: number) => v;
+  let ar = isSum ? 0 : 1;
+  let ai = 0;
+  for (let i = 0; i < n; i++, p += s, q += t) {
+    const vr = src[2 * p] as number;
+    const vi = src[2 * p + 1] as number;
+    if (isSum) {
+      ar = F(ar + vr);
+      ai = F(ai + vi);
+    } else {
+      const r = F(F(ar * vr) - F(ai * vi));
+      ai = F(F(ar * vi) + F(ai * vr));
+      ar = r;
+    }
+    dst[2 * q] = ar;
+    dst[2 * q + 1] = ai;
+  }
+}
+
 function laneKernel(inDtype: DType, outDtype: DType): Lane {
   const key = `${inDtype}>${outDtype}`;
+  if (isComplex(outDtype)) {
+    if (inDtype !== outDtype) throw new Error(`internal: a ${inDtype} scan into ${outDtype} (cast first)`);
+    return specialise(scanComplex, key);
+  }
   if (isBig(outDtype)) return specialise(scanBig, key) as Lane;
   const plainIn = inDtype !== 'float16' && !isBig(inDtype);
   if (plainIn && (outDtype === 'float64' || outDtype === 'float32')) return specialise(scanFloat, key);
@@ -88,7 +117,7 @@ export function scanCpu(op: ScanOp, x: View, out: View): void {
   const lane = laneKernel(x.dtype, out.dtype);
   const isSum = op === 'cumsum';
   // float32 rounding for scanFloat, Math.imul for 32-bit products in scanInt
-  const flag = out.dtype === 'float32' || dtypeInfo(out.dtype).itemsize === 4;
+  const flag = out.dtype === 'float32' || out.dtype === 'complex64' || dtypeInfo(out.dtype).itemsize === 4;
   const outer = x.shape.slice(0, -1);
   const lanes = outer.reduce((a, b) => a * b, 1);
   const counter = new Array<number>(outer.length).fill(0);

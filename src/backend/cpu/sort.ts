@@ -7,7 +7,7 @@
  * stable order: short lanes sort positions with a comparator (Array.prototype.sort is stable),
  * long ones with a radix sort over the keys' bits.
  */
-import { dtypeInfo, isBig } from '../../core/dtype.js';
+import { dtypeInfo, isBig, isComplex } from '../../core/dtype.js';
 import type { View } from '../../core/view.js';
 import { ELEMENTWISE_HELPERS as H } from './helpers.js';
 
@@ -50,11 +50,65 @@ const bigOrder = (k: Lane) => (i: number, j: number): number => {
 };
 const intOrder = (k: Lane) => (i: number, j: number): number => (k[i] as number) - (k[j] as number);
 
+/**
+ * NumPy's order for complex numbers (npysort's CFLOAT_LT): lexicographic, with NaN parts last:
+ * R + Rj < R + nanj < nan + Rj < nan + nanj.
+ */
+function complexLess(ar: number, ai: number, br: number, bi: number): boolean {
+  if (ar < br) return ai === ai || bi !== bi;
+  if (ar > br) return bi !== bi && ai === ai;
+  if (ar === br || (ar !== ar && br !== br)) return ai < bi || (bi !== bi && ai === ai);
+  return br !== br;
+}
+
+/** sortCpu for complex lanes: a stable comparison sort of positions, values moved as (re, im) pairs. */
+function sortComplex(x: View, values: View | null, indices: View | null, n: number, lead: number[]): void {
+  const nd = x.shape.length;
+  const step = (v: View): number => (nd === 0 ? 0 : v.elementStrides[nd - 1]!);
+  const src = x.storage.typed(x.dtype) as Float32Array | Float64Array;
+  const xOff = laneOffsets(x, lead);
+  const vOff = values ? laneOffsets(values, lead) : null;
+  const iOff = indices ? laneOffsets(indices, lead) : null;
+  const vDst = values ? (values.storage.typed(values.dtype) as Float32Array | Float64Array) : null;
+  const iDst = indices ? (indices.storage.typed(indices.dtype) as unknown as Raw) : null;
+  const bigIndices = indices ? isBig(indices.dtype) : false;
+  const [xs, vs, is] = [step(x), values ? step(values) : 0, indices ? step(indices) : 0];
+  const re = new Float64Array(n);
+  const im = new Float64Array(n);
+  const order: number[] = new Array(n);
+  const compare = (i: number, j: number): number =>
+    complexLess(re[i]!, im[i]!, re[j]!, im[j]!) ? -1 : complexLess(re[j]!, im[j]!, re[i]!, im[i]!) ? 1 : 0;
+  for (let l = 0; l < xOff.length; l++) {
+    const xo = xOff[l]!;
+    for (let i = 0; i < n; i++) {
+      re[i] = src[2 * (xo + i * xs)]!;
+      im[i] = src[2 * (xo + i * xs) + 1]!;
+      order[i] = i;
+    }
+    order.sort(compare);
+    if (vDst) {
+      const vo = vOff![l]!;
+      for (let i = 0; i < n; i++) {
+        vDst[2 * (vo + i * vs)] = re[order[i]!]!;
+        vDst[2 * (vo + i * vs) + 1] = im[order[i]!]!;
+      }
+    }
+    if (iDst) {
+      const io = iOff![l]!;
+      for (let i = 0; i < n; i++) iDst[io + i * is] = bigIndices ? BigInt(order[i]!) : order[i]!;
+    }
+  }
+}
+
 export function sortCpu(x: View, values: View | null, indices: View | null): void {
   const nd = x.shape.length;
   const n = nd === 0 ? 1 : x.shape[nd - 1]!;
   const lead = x.shape.slice(0, Math.max(nd - 1, 0));
   if (n === 0 || lead.some((d) => d === 0)) return;
+  if (isComplex(x.dtype)) {
+    sortComplex(x, values, indices, n, lead);
+    return;
+  }
   const step = (v: View): number => (nd === 0 ? 0 : v.elementStrides[nd - 1]!);
   const half = x.dtype === 'float16';
   const kind = dtypeInfo(x.dtype).kind;

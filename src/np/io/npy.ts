@@ -13,18 +13,17 @@ import { type PyValue, parsePyLiteral, pyRepr } from './py-literal.js';
 export const NPY_MAGIC = Uint8Array.of(0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59); // \x93NUMPY
 
 /**
- * .npy type codes (kind letter and byte size, as in '<f8') that kiln reads. complex64 and
- * complex128 join as `c8` and `c16` once kiln has them: byte swapping already treats a complex
- * number as two floats.
+ * .npy type codes (kind letter and byte size, as in '<f8') that kiln reads. A complex number is
+ * stored as two floats (re, im), which is kiln's layout too; byte swapping treats it as two floats.
  */
 const NPY_DTYPES: Readonly<Record<string, DType>> = {
   b1: 'bool', i1: 'int8', u1: 'uint8', i2: 'int16', u2: 'uint16', i4: 'int32', u4: 'uint32',
-  i8: 'int64', u8: 'uint64', f2: 'float16', f4: 'float32', f8: 'float64',
+  i8: 'int64', u8: 'uint64', f2: 'float16', f4: 'float32', f8: 'float64', c8: 'complex64', c16: 'complex128',
 };
 
 /** NumPy types kiln cannot hold (yet), by type code or kind letter, for the error message. */
 const UNSUPPORTED: Readonly<Record<string, string>> = {
-  c8: 'complex64', c16: 'complex128', c32: 'clongdouble', f12: 'longdouble', f16: 'longdouble',
+  c32: 'clongdouble', f12: 'longdouble', f16: 'longdouble',
   U: 'a unicode string dtype', S: 'a bytes dtype', V: 'a void (raw bytes) dtype',
   M: 'a datetime64 dtype', m: 'a timedelta64 dtype',
 };

@@ -79,6 +79,7 @@ const PY_TYPE: Record<DType, string> = {
   bool: 'numpy.bool', int8: 'numpy.int8', uint8: 'numpy.uint8', int16: 'numpy.int16', uint16: 'numpy.uint16',
   int32: 'numpy.int32', uint32: 'numpy.uint32', int64: 'numpy.int64', uint64: 'numpy.uint64',
   float16: 'numpy.float16', float32: 'numpy.float32', float64: 'numpy.float64',
+  complex64: 'numpy.complex64', complex128: 'numpy.complex128',
 };
 
 function formatOne(spec: Spec, arg: Scalar): string {

@@ -110,7 +110,9 @@ function checkUsecols(usecols: number | readonly number[] | null | undefined): n
 
 function checkTextDType(dtype: DTypeLike | undefined): DType {
   if (dtype === undefined) return 'float64';
-  return toDType(dtype);
+  const d = toDType(dtype);
+  if (dtypeInfo(d).kind === 'c') throw new KilnTypeError(`reading ${d} from text is not supported by kiln yet`);
+  return d;
 }
 
 // ---- parsing numbers ------------------------------------------------------------------------
@@ -443,6 +445,7 @@ export function savetxt(fname: string, X: ArrayLike, options: SavetxtOptions = {
   const fn = 'kiln.np.savetxt';
   const { fmt = '%.18e', delimiter = ' ', newline = '\n', header = '', footer = '', comments = '# ' } = options;
   const a = asarray(X);
+  if (dtypeInfo(a.dtype).kind === 'c') throw new KilnTypeError(`savetxt of ${a.dtype} arrays is not supported by kiln yet`);
   if (a.ndim === 0 || a.ndim > 2) throw new ValueError(`Expected 1D or 2D array, got ${a.ndim}D array instead`);
   const rows = a.shape[0]!;
   const ncol = a.ndim === 1 ? 1 : a.shape[1]!;

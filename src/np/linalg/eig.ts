@@ -1,5 +1,7 @@
 /** eig and eigvals of general real matrices. */
-import type { ArrayLike, NDArray } from '../ndarray.js';
+import { contiguousStrides, sizeOf } from '../../core/shape.js';
+import { Storage } from '../../core/storage.js';
+import { type ArrayLike, NDArray } from '../ndarray.js';
 import { LinAlgError } from './errors.js';
 import { generalEigen } from './general-eigen.js';
 import { allFinite } from './matrix.js';
@@ -29,12 +31,18 @@ function decompose(a: ArrayLike, wantVectors: boolean) {
 }
 
 /**
- * Where real and imaginary parts become one array. NumPy returns real arrays when every
- * eigenvalue of the stack is real, complex ones otherwise; kiln has no complex dtypes yet.
- * When it does, this returns a complex64/complex128 array of `shape` from (re, im).
+ * Real and imaginary parts as one complex array of `shape`: complex128, or complex64 for float32
+ * input (NumPy returns complex arrays for a stack when any eigenvalue in it is complex).
  */
-function complexArray(_re: Float64Array, _im: Float64Array, _shape: number[], _dtype: FloatDType): NDArray {
-  throw new LinAlgError('complex eigenvalues need complex dtypes (coming): this matrix has complex eigenvalues');
+function complexArray(re: Float64Array, im: Float64Array, shape: number[], dtype: FloatDType): NDArray {
+  const size = sizeOf(shape);
+  const parts = new Float64Array(2 * size);
+  for (let i = 0; i < size; i++) {
+    parts[2 * i] = re[i]!;
+    parts[2 * i + 1] = im[i]!;
+  }
+  const out = new NDArray(new Storage(parts.buffer), 'complex128', [...shape], contiguousStrides(shape), 0, null);
+  return dtype === 'float32' ? out.astype('complex64') : out;
 }
 
 /**

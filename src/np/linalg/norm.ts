@@ -1,9 +1,10 @@
 /** np.linalg.norm: vector norms along one axis, matrix norms over two, as NumPy defines them. */
-import type { DType } from '../../core/dtype.js';
+import { type DType, isComplex } from '../../core/dtype.js';
 import { KilnTypeError, ValueError } from '../../core/errors.js';
 import { normalizeAxis } from '../../core/shape.js';
 import type { ArrayLike, NDArray } from '../ndarray.js';
 import { asarray } from '../convert.js';
+import { abs } from '../ufuncs.js';
 import { svdOf } from './svd.js';
 import { floatType, fromFloat64 } from './stack.js';
 
@@ -22,7 +23,9 @@ export interface NormOptions {
  * axes left, else an array. Integer input is converted to float64; float32 stays float32.
  */
 export function norm(x: ArrayLike, ord: NormOrder = null, options: NormOptions = {}): number | NDArray {
-  const a = asarray(x);
+  const given = asarray(x);
+  // complex input: every norm kiln computes here depends on |z| only (SVD-based orders refuse it)
+  const a = isComplex(given.dtype) ? abs(given) : given;
   const dtype: DType = a.dtype === 'float16' || a.dtype === 'float32' ? a.dtype : 'float64';
   const keepdims = options.keepdims ?? false;
   let axes: number[];
@@ -48,7 +51,7 @@ export function norm(x: ArrayLike, ord: NormOrder = null, options: NormOptions =
     if (!(ord === null || ord === 'fro' || ord === 'nuc' || [1, -1, 2, -2, Infinity, -Infinity].includes(ord))) {
       throw new ValueError('Invalid norm order for matrices.');
     }
-    if (ord === 2 || ord === -2 || ord === 'nuc') floatType(a); // no float16 SVD, as NumPy
+    if (ord === 2 || ord === -2 || ord === 'nuc') floatType(given); // no float16 (or complex) SVD
     const rows = a.shape[axes[0]!]!;
     const cols = a.shape[axes[1]!]!;
     return reduce(a, axes, ord, keepdims, dtype, (v) => matrixNorm(v, rows, cols, ord));

@@ -12,6 +12,7 @@ import { fromFloat64, squareInput } from './stack.js';
 export function matrixPower(a: ArrayLike, n: number): NDArray {
   let x = squareInput(a);
   if (!Number.isInteger(n)) throw new KilnTypeError('exponent must be an integer');
+  if (dtypeInfo(x.dtype).kind === 'c') throw new KilnTypeError(`linalg of complex matrices (${x.dtype}) is not supported by kiln yet`);
   if (n === 0) return identityLike(x);
   if (n < 0) {
     x = inv(x);

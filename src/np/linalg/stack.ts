@@ -60,6 +60,9 @@ export function floatType(...xs: NDArray[]): FloatDType {
   let out: FloatDType = 'float32';
   for (const x of xs) {
     if (x.dtype === 'float16') throw new KilnTypeError(`array type ${x.dtype} is unsupported in linalg`);
+    if (x.dtype === 'complex64' || x.dtype === 'complex128') {
+      throw new KilnTypeError(`linalg of complex matrices (${x.dtype}) is not supported by kiln yet`);
+    }
     if (x.dtype !== 'float32') out = 'float64';
   }
   return out;

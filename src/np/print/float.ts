@@ -171,6 +171,8 @@ export interface PositionalOptions {
   padLeft?: number;
   /** Pad with spaces to this many characters right of the point. */
   padRight?: number;
+  /** Prefix positive values with '+' (NumPy's sign='+'). */
+  sign?: boolean;
 }
 
 /** NumPy's dragon4_positional for a finite value with unique digits: `12.5`, `0.001`, `-0.`. */
@@ -178,7 +180,7 @@ export function formatPositional(x: number, dtype: FloatDType, o: PositionalOpti
   const precision = o.precision ?? -1;
   const minDigits = o.minDigits ?? -1;
   const trim = o.trim ?? 'k';
-  const sign = x < 0 || Object.is(x, -0) ? '-' : '';
+  const sign = x < 0 || Object.is(x, -0) ? '-' : o.sign ? '+' : '';
   const { digits, exponent } = dragon4(decompose(x, dtype), 'fraction', precision, minDigits);
 
   let whole: string;
@@ -218,6 +220,8 @@ export interface ScientificOptions {
   padLeft?: number;
   /** Fewest exponent digits (-1: 2). */
   expDigits?: number;
+  /** Prefix positive values with '+' (NumPy's sign='+'). */
+  sign?: boolean;
 }
 
 /** NumPy's dragon4_scientific for a finite value with unique digits: `1.5e+10`, `1.e-05`. */
@@ -225,7 +229,7 @@ export function formatScientific(x: number, dtype: FloatDType, o: ScientificOpti
   const precision = o.precision ?? -1;
   const minDigits = o.minDigits ?? -1;
   const trim = o.trim ?? 'k';
-  const sign = x < 0 || Object.is(x, -0) ? '-' : '';
+  const sign = x < 0 || Object.is(x, -0) ? '-' : o.sign ? '+' : '';
   const { digits, exponent } = dragon4(
     decompose(x, dtype), 'total', precision < 0 ? -1 : precision + 1, minDigits < 0 ? -1 : minDigits + 1,
   );
@@ -262,9 +266,11 @@ const DECIMAL_PRECISION: Record<FloatDType, number> = { float16: 3, float32: 6, 
 
 /**
  * NumPy's FloatingFormat with the default options (precision 8, floatmode 'maxprec', no
- * suppress): one formatter for all elements of an array, so that they share a layout.
+ * suppress): one formatter for all elements of an array, so that they share a layout. `sign`
+ * '+' marks positive values too, as the imaginary parts of complex numbers are printed.
  */
-export function floatFormatter(values: readonly number[], dtype: FloatDType): (x: number) => string {
+export function floatFormatter(values: readonly number[], dtype: FloatDType, signMode: '-' | '+' = '-'): (x: number) => string {
+  const sign = signMode === '+';
   const finite = values.filter(Number.isFinite);
   const round = roundTo(dtype);
 
@@ -290,7 +296,7 @@ export function floatFormatter(values: readonly number[], dtype: FloatDType): (x
   if (finite.length > 0 && scientific) {
     let fracMax = 0;
     for (const v of finite) {
-      const s = formatScientific(v, dtype, { precision: PRECISION, trim: '.' });
+      const s = formatScientific(v, dtype, { precision: PRECISION, trim: '.', sign });
       const [mant, exp] = s.split('e') as [string, string];
       const [int, frac] = mant.split('.') as [string, string];
       padLeft = Math.max(padLeft, int.length);
@@ -301,31 +307,52 @@ export function floatFormatter(values: readonly number[], dtype: FloatDType): (x
     padRight = expSize + 2 + precision;
   } else if (finite.length > 0) {
     for (const v of finite) {
-      const [int, frac] = formatPositional(v, dtype, { precision: PRECISION, trim: '.' }).split('.') as [string, string];
+      const [int, frac] = formatPositional(v, dtype, { precision: PRECISION, trim: '.', sign }).split('.') as [string, string];
       padLeft = Math.max(padLeft, int.length);
       padRight = Math.max(padRight, frac.length);
     }
   }
   if (finite.length !== values.length) {
-    // room for nan, inf and -inf in the same columns
-    const negInf = values.some((v) => v === -Infinity) ? 1 : 0;
+    // room for nan, inf and -inf (+nan, +inf with sign '+') in the same columns
+    const negInf = sign || values.some((v) => v === -Infinity) ? 1 : 0;
     padLeft = Math.max(padLeft, 3 - (padRight + 1), 3 + negInf - (padRight + 1));
   }
 
   return (x: number): string => {
     if (!Number.isFinite(x)) {
-      const s = Number.isNaN(x) ? 'nan' : x < 0 ? '-inf' : 'inf';
+      const s = (Number.isNaN(x) ? '' : x < 0 ? '-' : '') + (sign && !(x < 0) ? '+' : '') + (Number.isNaN(x) ? 'nan' : 'inf');
       return ' '.repeat(Math.max(0, padLeft + padRight + 1 - s.length)) + s;
     }
     if (scientific) {
-      return formatScientific(x, dtype, { precision, minDigits: precision, trim: 'k', padLeft, expDigits: expSize });
+      return formatScientific(x, dtype, { precision, minDigits: precision, trim: 'k', padLeft, expDigits: expSize, sign });
     }
-    return formatPositional(x, dtype, { precision: PRECISION, minDigits: 0, trim: '.', padLeft, padRight });
+    return formatPositional(x, dtype, { precision: PRECISION, minDigits: 0, trim: '.', padLeft, padRight, sign });
   };
 }
 
 /** Largest magnitude a float scalar prints in positional notation, per type (NumPy 2.3+). */
 const MAX_POSITIONAL: Record<FloatDType, number> = { float16: 1e3, float32: 1e6, float64: 1e16 };
+
+/**
+ * One part of a complex scalar's str (NumPy's `_either` with trim '-'): `1`, `0.5`, `1e-05`,
+ * `+2`; non-finite parts as `nan`, `-inf` (`+nan`, `+inf` for a signed part).
+ */
+function complexPartString(x: number, dtype: FloatDType, sign: boolean): string {
+  if (Number.isNaN(x)) return sign ? '+nan' : 'nan';
+  if (!Number.isFinite(x)) return x < 0 ? '-inf' : sign ? '+inf' : 'inf';
+  const a = Math.abs(x);
+  if (x === 0 || (a >= 1e-4 && a < MAX_POSITIONAL[dtype])) return formatPositional(x, dtype, { trim: '-', sign });
+  return formatScientific(x, dtype, { trim: '-', sign });
+}
+
+/**
+ * `str()` of a NumPy complex scalar, whose parts have the float type `dtype`: `(1+2j)`, `2j`
+ * (a real part of +0 is left out), `(nan+infj)`, `(1e+20-1.5j)`.
+ */
+export function complexScalarString(re: number, im: number, dtype: FloatDType): string {
+  if (re === 0 && !Object.is(re, -0)) return complexPartString(im, dtype, false) + 'j';
+  return `(${complexPartString(re, dtype, false)}${complexPartString(im, dtype, true)}j)`;
+}
 
 /** `str()` of a NumPy float scalar: `1.0`, `0.1`, `1e-05`, `1e+16`, `nan`, `-inf`. */
 export function floatScalarString(x: number, dtype: FloatDType): string {

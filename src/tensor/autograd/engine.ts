@@ -3,10 +3,11 @@
  * each, and walks them in reverse topological order (a node runs once, after every consumer of
  * its output has sent its gradient), summing gradients that arrive along several paths.
  */
-import { AccumulateGrad, type Node } from './node.js';
+import { AccumulateGrad, type InputMeta, type Node } from './node.js';
 import { enableGrad, noGrad } from './grad-mode.js';
 import type { Tensor } from '../tensor.js';
-import { add } from '../ops/pointwise.js';
+import { add, to } from '../ops/pointwise.js';
+import { sumToShape } from '../ops/reduce.js';
 
 export interface BackwardOptions {
   retainGraph?: boolean;
@@ -83,14 +84,15 @@ export function runBackward(outputs: readonly Tensor[], grads: readonly Tensor[]
       if (grad) {
         const slot = capture.get(node);
         if (slot !== undefined) captured[slot] = grad;
-        for (const t of node.retained) t.grad = options.createGraph ? grad : grad.detach();
+        // retained non-leaf gradients accumulate over backward calls, as a leaf's do
+        if (!options.inputs) for (const t of node.retained) accumulate(t, grad, options.createGraph ?? false);
         if (node instanceof AccumulateGrad) {
           if (!options.inputs) accumulate(node.variable, grad, options.createGraph ?? false);
         } else if (!(options.inputs && capture.size > 0 && allCaptured(captured))) {
           const inputGrads = node.apply(grad);
           node.next.forEach((next, i) => {
             const g = inputGrads[i];
-            if (next && g) addTo(next, g);
+            if (next && g) addTo(next, validateGrad(node, i, g));
           });
         }
       }
@@ -112,6 +114,32 @@ export function runBackward(outputs: readonly Tensor[], grads: readonly Tensor[]
     );
   }
   return captured;
+}
+
+/**
+ * PyTorch's validate_outputs: a gradient takes its input's dtype, and one of a broadcast shape is
+ * summed back to the input's shape; any other shape is a bug in the node's backward.
+ */
+function validateGrad(node: Node, i: number, g: Tensor): Tensor {
+  const meta: InputMeta | null | undefined = node.inputMeta[i];
+  if (!meta) return g;
+  let out = g;
+  if (out.shape.length !== meta.shape.length || out.shape.some((d, k) => d !== meta.shape[k])) {
+    if (!expandableTo(meta.shape, out.shape)) {
+      throw new Error(
+        `Function ${node.name} returned an invalid gradient at index ${i} - got [${out.shape.join(', ')}] but expected shape compatible with [${meta.shape.join(', ')}]`,
+      );
+    }
+    out = sumToShape(out, meta.shape);
+  }
+  return out.dtype === meta.dtype ? out : to(out, meta.dtype);
+}
+
+/** Whether `shape` broadcasts to `target`. */
+function expandableTo(shape: readonly number[], target: readonly number[]): boolean {
+  if (shape.length > target.length) return false;
+  const lead = target.length - shape.length;
+  return shape.every((d, k) => d === 1 || d === target[k + lead]);
 }
 
 function allCaptured(captured: (Tensor | null)[]): boolean {

@@ -8,10 +8,18 @@ import type { Tensor } from '../tensor.js';
 
 export type BackwardFn = (grad: Tensor) => (Tensor | null | undefined)[];
 
+/** What a gradient flowing to an input must look like (PyTorch's InputMetadata). */
+export interface InputMeta {
+  readonly dtype: Tensor['dtype'];
+  readonly shape: readonly number[];
+}
+
 export class Node {
   /** Tensors whose .grad is set when this node's output gradient is known (retainGrad). */
   readonly retained: Tensor[] = [];
-  private readonly savedVersions: [Tensor, number][];
+  /** The tensor this node made (set by record), for messages about its saved output. */
+  output: Tensor | null = null;
+  private savedVersions: [Tensor, number][];
 
   constructor(
     /** PyTorch's name for the node, e.g. 'MulBackward0'. */
@@ -20,6 +28,8 @@ export class Node {
     readonly next: (Node | null)[],
     private backwardFn: BackwardFn | null,
     saved: readonly Tensor[] = [],
+    /** dtype and shape of each input (null where not a tensor), to check the gradients against. */
+    readonly inputMeta: readonly (InputMeta | null)[] = [],
   ) {
     this.savedVersions = saved.map((t) => [t, t.storage.version]);
   }
@@ -33,18 +43,36 @@ export class Node {
     }
     for (const [t, version] of this.savedVersions) {
       if (t.storage.version !== version) {
+        // PyTorch names the node that made the tensor: this one for a saved output, else its current maker
+        const maker = t === this.output ? this : t.gradFn;
+        const which = maker ? `, which is output 0 of ${maker.name},` : '';
         throw new Error(
-          `one of the variables needed for gradient computation has been modified by an inplace operation: [${t.typeName()} [${t.shape.join(', ')}]], which is output 0 of ${t.gradFn?.name ?? 'a leaf'}, is at version ${t.storage.version}; expected version ${version} instead. Hint: enable anomaly detection to find the operation that failed to compute its gradient, with torch.autograd.set_detect_anomaly(True).`,
+          `one of the variables needed for gradient computation has been modified by an inplace operation: [${t.typeName()} [${t.shape.join(', ')}]]${which} is at version ${t.storage.version}; expected version ${version} instead. Hint: enable anomaly detection to find the operation that failed to compute its gradient, with torch.autograd.set_detect_anomaly(True).`,
         );
       }
     }
     return this.backwardFn(grad);
   }
 
+  /** Whether this node saved a tensor living in `storage`. */
+  saves(storage: Tensor['storage']): boolean {
+    return this.savedVersions.some(([t]) => t.storage === storage);
+  }
+
+  /**
+   * For an in-place op that overwrote a tensor this node saved: run the backward inside `around`,
+   * which puts a copy of the original values back meanwhile, so later writes don't matter.
+   */
+  keepOriginal(storage: Tensor['storage'], around: (run: () => (Tensor | null | undefined)[]) => (Tensor | null | undefined)[]): void {
+    this.savedVersions = this.savedVersions.filter(([t]) => t.storage !== storage);
+    const fn = this.backwardFn;
+    if (fn) this.backwardFn = (g) => around(() => fn(g));
+  }
+
   /** Frees the backward closure (and what it saved) after a backward pass without retainGraph. */
   release(): void {
     this.backwardFn = null;
-    this.savedVersions.length = 0;
+    this.savedVersions = [];
   }
 }
 

@@ -18,6 +18,10 @@ export function record(
 ): Tensor {
   if (!needsGrad(inputs)) return out;
   out.requiresGrad = true;
-  out.gradFn = new Node(name, inputs.map((i) => (i instanceof Tensor ? gradEdge(i) : null)), backward, saved);
+  const tensors = inputs.map((i) => (i instanceof Tensor ? i : null));
+  const meta = tensors.map((t) => t && { dtype: t.dtype, shape: t.shape });
+  const node = new Node(name, tensors.map((t) => t && gradEdge(t)), backward, saved, meta);
+  node.output = out;
+  out.gradFn = node;
   return out;
 }

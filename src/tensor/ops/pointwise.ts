@@ -8,12 +8,13 @@ import type { Device } from '../../core/storage.js';
 import { isGradEnabled } from '../autograd/grad-mode.js';
 import { Node } from '../autograd/node.js';
 import { gradEdge } from '../autograd/engine.js';
+import { viewBase } from '../autograd/views.js';
 import { needsGrad, record } from '../autograd/record.js';
 import { category, getDefaultDtype, torchResultType } from '../dtype-rules.js';
 import { Tensor } from '../tensor.js';
 import type { Scalar, TensorLike } from '../types.js';
 import { broadcastShape, launchElementwise } from './launch.js';
-import { sumToShape } from './reduce.js';
+import { any as anyTrue, sumToShape } from './reduce.js';
 
 export interface AlphaOptions {
   /** Multiplier for `other`: add(a, b, {alpha}) is a + alpha * b. */
@@ -33,6 +34,33 @@ function floatResult(operands: readonly TensorLike[]): DType {
   const d = torchResultType(operands);
   return category(d) === 2 ? d : getDefaultDtype();
 }
+
+/** PyTorch's name for a dtype in messages ('Float', 'Long', 'Bool'). */
+export function torchTypeName(d: DType): string {
+  const names: Partial<Record<DType, string>> = {
+    float32: 'Float', float64: 'Double', float16: 'Half', int64: 'Long', int32: 'Int',
+    int16: 'Short', int8: 'Char', uint8: 'Byte', bool: 'Bool',
+  };
+  return names[d] ?? d;
+}
+
+/** Refuses dtypes PyTorch has no kernel for (abs on bool, silu on integers), in its wording. */
+function refuse(x: Tensor, name: string, refused: (d: DType) => boolean): void {
+  if (refused(x.dtype)) throw new Error(`"${name}" not implemented for '${torchTypeName(x.dtype)}'`);
+}
+
+const isBool = (d: DType): boolean => d === 'bool';
+const notFloat = (d: DType): boolean => category(d) !== 2;
+
+/** Integer division by zero has no value: PyTorch raises ZeroDivisionError. */
+function checkIntDivisor(b: TensorLike, dtype: DType): void {
+  if (category(dtype) === 2) return;
+  const zero = isTensor(b) ? anyTrue(launchElementwise(E.equal, [b, 0], b.dtype, 'bool')).item() : Number(b) === 0;
+  if (zero) throw new Error('ZeroDivisionError');
+}
+
+/** Whether an operand will need a gradient (so its partner must be saved). */
+const wants = (x: TensorLike): boolean => isTensor(x) && x.requiresGrad && isGradEnabled();
 
 /** Gradient of a broadcast operand: summed back to its own shape. */
 function reduceGrad(g: Tensor, x: TensorLike): Tensor | null {
@@ -63,10 +91,14 @@ export function add(a: TensorLike, b: TensorLike, options: AlphaOptions = {}): T
 export function sub(a: TensorLike, b: TensorLike, options: AlphaOptions = {}): Tensor {
   const alpha = options.alpha ?? 1;
   if (alpha !== 1) return sub(a, mul(b, alpha));
-  const dtype = torchResultType([a, b]);
-  if (dtype === 'bool') {
+  const boolOperand = (x: TensorLike): boolean => (isTensor(x) ? x.dtype === 'bool' : typeof x === 'boolean');
+  if (boolOperand(a) && boolOperand(b)) {
     throw new Error('Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.');
   }
+  if (boolOperand(a) || boolOperand(b)) {
+    throw new Error('Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.');
+  }
+  const dtype = torchResultType([a, b]);
   const out = binaryOp(E.subtract, a, b, dtype, dtype);
   return record(out, 'SubBackward0', [a, b], (g) => [reduceGrad(g, a), isTensor(b) ? sumToShape(neg(g), b.shape) : null]);
 }
@@ -74,7 +106,8 @@ export function sub(a: TensorLike, b: TensorLike, options: AlphaOptions = {}): T
 export function mul(a: TensorLike, b: TensorLike): Tensor {
   const dtype = torchResultType([a, b]);
   const out = binaryOp(E.multiply, a, b, dtype, dtype);
-  const saved = [a, b].filter(isTensor);
+  // each operand is saved only when the other one's gradient needs it, as PyTorch does
+  const saved = [wants(b) ? a : null, wants(a) ? b : null].filter(isTensor);
   return record(out, 'MulBackward0', [a, b], (g) => [
     isTensor(a) && a.requiresGrad ? sumToShape(mul(g, b), a.shape) : null,
     isTensor(b) && b.requiresGrad ? sumToShape(mul(g, a), b.shape) : null,
@@ -85,6 +118,7 @@ export function div(a: TensorLike, b: TensorLike, options: DivOptions = {}): Ten
   const mode = options.roundingMode ?? null;
   if (mode !== null) {
     const dtype = torchResultType([a, b]);
+    checkIntDivisor(b, dtype);
     let rounded: Tensor;
     if (mode === 'floor') rounded = launchElementwise(E.floorDivide, [a, b], dtype, dtype);
     else {
@@ -98,7 +132,7 @@ export function div(a: TensorLike, b: TensorLike, options: DivOptions = {}): Ten
   }
   const dtype = floatResult([a, b]);
   const out = binaryOp(E.divide, a, b, dtype, dtype);
-  const saved = [a, b].filter(isTensor);
+  const saved = [wants(b) ? a : null, wants(a) || wants(b) ? b : null].filter(isTensor);
   return record(out, 'DivBackward0', [a, b], (g) => [
     isTensor(a) && a.requiresGrad ? sumToShape(div(g, b), a.shape) : null,
     isTensor(b) && b.requiresGrad ? sumToShape(neg(div(mul(g, a), mul(b, b))), b.shape) : null,
@@ -116,6 +150,7 @@ export function floorDivide(a: TensorLike, b: TensorLike): Tensor {
 /** Python-style remainder (sign of the divisor), as torch.remainder. */
 export function remainder(a: TensorLike, b: TensorLike): Tensor {
   const dtype = torchResultType([a, b]);
+  checkIntDivisor(b, dtype);
   const out = binaryOp(E.mod, a, b, dtype, dtype);
   return record(out, 'RemainderBackward0', [a, b], (g) => [
     reduceGrad(g, a),
@@ -126,14 +161,20 @@ export function remainder(a: TensorLike, b: TensorLike): Tensor {
 export function pow(a: TensorLike, b: TensorLike): Tensor {
   const dtype = torchResultType([a, b]);
   const out = binaryOp(E.power, a, b, dtype, dtype);
-  const saved = [a, b].filter(isTensor);
+  const saved = [wants(a) || wants(b) ? a : null, wants(a) ? b : null, wants(b) ? out : null].filter(isTensor);
   return record(out, 'PowBackward1', [a, b], (g) => [
-    isTensor(a) && a.requiresGrad ? sumToShape(mul(mul(g, b), pow(a, isTensor(b) ? sub(b, 1) : Number(b) - 1)), a.shape) : null,
+    isTensor(a) && a.requiresGrad ? sumToShape(powBaseGrad(g, a, b), a.shape) : null,
     // d(a^b)/db = a^b log a, taken as 0 where a == 0 and b >= 0 (PyTorch's convention)
     isTensor(b) && b.requiresGrad
-      ? sumToShape(mul(g, isTensor(a) ? where(logicalAnd(eq(a, 0), ge(b, 0)), 0, mul(out.detach(), log(a))) : mul(out.detach(), a === 0 ? 0 : Math.log(Number(a)))), b.shape)
+      ? sumToShape(mul(g, isTensor(a) ? where(logicalAnd(eq(a, 0), ge(b, 0)), 0, mul(out, log(a))) : mul(out, a === 0 ? 0 : Math.log(Number(a)))), b.shape)
       : null,
   ], saved);
+}
+
+/** g * b * a^(b-1), zero where b == 0 (so 0^0 has gradient 0, not NaN), as PyTorch's pow_backward. */
+function powBaseGrad(g: Tensor, a: Tensor, b: TensorLike): Tensor {
+  if (!isTensor(b)) return Number(b) === 0 ? mul(g, 0) : mul(mul(g, b), pow(a, Number(b) - 1));
+  return where(eq(b, 0), 0, mul(mul(g, b), pow(a, sub(b, 1))));
 }
 
 export function neg(x: Tensor): Tensor {
@@ -146,27 +187,33 @@ export function neg(x: Tensor): Tensor {
 export const negative = neg;
 
 export function abs(x: Tensor): Tensor {
+  refuse(x, 'abs', isBool);
   return record(unaryOp(E.abs, x, x.dtype), 'AbsBackward0', [x], (g) => [mul(g, sign(x))], [x]);
 }
 
+/** x ** 2, as torch.square (so bool gives int64). */
 export function square(x: Tensor): Tensor {
-  return mul(x, x);
+  return pow(x, 2);
 }
 
-/** Unary ops that compute in floating point: integer tensors give the default float dtype. */
+/**
+ * Unary ops that compute in floating point: integer tensors give the default float dtype. The
+ * gradient reads the input or, where PyTorch's formula does, the output y itself (not detached,
+ * so a gradient built with createGraph differentiates through y too).
+ */
 function floatUnary(op: ElementwiseOp, name: string, x: Tensor, grad: (g: Tensor, y: Tensor) => Tensor, saveInput: boolean): Tensor {
   const dtype = floatResult([x]);
   const y = launchElementwise(op, [x], dtype, dtype);
-  return record(y, name, [x], (g) => [grad(g, y.detach())], saveInput ? [x] : [y]);
+  return record(y, name, [x], (g) => [grad(g, y)], saveInput ? [x] : [y]);
 }
 
-export const exp = (x: Tensor): Tensor => floatUnary(E.exp, 'ExpBackward0', x, (g, y) => mul(g, expGradOut(x, y)), false);
+export const exp = (x: Tensor): Tensor => floatUnary(E.exp, 'ExpBackward0', x, (g, y) => mul(g, y), false);
 export const log = (x: Tensor): Tensor => floatUnary(E.log, 'LogBackward0', x, (g) => div(g, x), true);
 export const log2 = (x: Tensor): Tensor => floatUnary(E.log2, 'Log2Backward0', x, (g) => div(g, mul(x, Math.LN2)), true);
 export const log10 = (x: Tensor): Tensor => floatUnary(E.log10, 'Log10Backward0', x, (g) => div(g, mul(x, Math.LN10)), true);
 export const log1p = (x: Tensor): Tensor => floatUnary(E.log1p, 'Log1PBackward0', x, (g) => div(g, add(x, 1)), true);
 export const expm1 = (x: Tensor): Tensor => floatUnary(E.expm1, 'Expm1Backward0', x, (g) => mul(g, exp(x)), true);
-export const sqrt = (x: Tensor): Tensor => floatUnary(E.sqrt, 'SqrtBackward0', x, (g) => div(g, mul(sqrt(x), 2)), true);
+export const sqrt = (x: Tensor): Tensor => floatUnary(E.sqrt, 'SqrtBackward0', x, (g, y) => div(g, mul(y, 2)), false);
 export const rsqrt = (x: Tensor): Tensor => reciprocal(sqrt(x));
 export const sin = (x: Tensor): Tensor => floatUnary(E.sin, 'SinBackward0', x, (g) => mul(g, cos(x)), true);
 export const cos = (x: Tensor): Tensor => floatUnary(E.cos, 'CosBackward0', x, (g) => neg(mul(g, sin(x))), true);
@@ -176,17 +223,8 @@ export const acos = (x: Tensor): Tensor => floatUnary(E.arccos, 'AcosBackward0',
 export const atan = (x: Tensor): Tensor => floatUnary(E.arctan, 'AtanBackward0', x, (g) => div(g, add(square(x), 1)), true);
 export const sinh = (x: Tensor): Tensor => floatUnary(E.sinh, 'SinhBackward0', x, (g) => mul(g, cosh(x)), true);
 export const cosh = (x: Tensor): Tensor => floatUnary(E.cosh, 'CoshBackward0', x, (g) => mul(g, sinh(x)), true);
-export const tanh = (x: Tensor): Tensor => floatUnary(E.tanh, 'TanhBackward0', x, (g) => mul(g, sub(1, square(tanh(x)))), true);
-export const sigmoid = (x: Tensor): Tensor =>
-  floatUnary(E.sigmoid, 'SigmoidBackward0', x, (g) => {
-    const s = sigmoid(x);
-    return mul(g, mul(s, sub(1, s)));
-  }, true);
-
-/** exp's output, re-derived from x when building a graph of the gradient itself. */
-function expGradOut(x: Tensor, y: Tensor): Tensor {
-  return isGradEnabled() && x.requiresGrad ? exp(x) : y;
-}
+export const tanh = (x: Tensor): Tensor => floatUnary(E.tanh, 'TanhBackward0', x, (g, y) => mul(g, sub(1, mul(y, y))), false);
+export const sigmoid = (x: Tensor): Tensor => floatUnary(E.sigmoid, 'SigmoidBackward0', x, (g, y) => mul(g, mul(y, sub(1, y))), false);
 
 export function reciprocal(x: Tensor): Tensor {
   return div(1, x);
@@ -194,6 +232,7 @@ export function reciprocal(x: Tensor): Tensor {
 
 /** Ops whose gradient is zero almost everywhere: floor, ceil, round, trunc, sign. */
 function stepOp(op: ElementwiseOp, name: string, x: Tensor): Tensor {
+  refuse(x, op.name === 'rint' ? 'round' : op.name, isBool);
   const y = unaryOp(op, x, x.dtype);
   return record(y, name, [x], (g) => [mul(g, 0)]);
 }
@@ -201,11 +240,19 @@ function stepOp(op: ElementwiseOp, name: string, x: Tensor): Tensor {
 export const floor = (x: Tensor): Tensor => stepOp(E.floor, 'FloorBackward0', x);
 export const ceil = (x: Tensor): Tensor => stepOp(E.ceil, 'CeilBackward0', x);
 export const trunc = (x: Tensor): Tensor => stepOp(E.trunc, 'TruncBackward0', x);
-export const sign = (x: Tensor): Tensor => (x.dtype === 'bool' ? x.clone() : stepOp(E.sign, 'SignBackward0', x));
+/** sign; NaN gives 0, as PyTorch's (0 < x) - (x < 0). */
+export function sign(x: Tensor): Tensor {
+  if (x.dtype === 'bool') return x.clone();
+  const y = stepOp(E.sign, 'SignBackward0', x);
+  if (category(x.dtype) !== 2) return y;
+  launchElementwise(E.where, [isnan(x), 0, y.detach()], y.dtype, y.dtype, y);
+  return y;
+}
 
 /** Half to even, as torch.round; with decimals, rounds x * 10^d. */
 export function round(x: Tensor, options: { decimals?: number } = {}): Tensor {
   const d = options.decimals ?? 0;
+  refuse(x, 'round', isBool);
   if (category(x.dtype) !== 2) return x.clone();
   if (d === 0) return stepOp(E.rint, 'RoundBackward0', x);
   const scale = 10 ** d;
@@ -215,12 +262,14 @@ export function round(x: Tensor, options: { decimals?: number } = {}): Tensor {
 // ---- activations --------------------------------------------------------------------------------
 
 export function relu(x: Tensor): Tensor {
+  if (x.dtype === 'bool') throw new Error('Boolean inputs not supported for relu');
   const y = launchElementwise(E.maximum, [x, 0], x.dtype, x.dtype);
   return record(y, 'ReluBackward0', [x], (g) => [mul(g, gt(y, 0))], [y]);
 }
 
 /** x * sigmoid(x). */
 export function silu(x: Tensor): Tensor {
+  refuse(x, 'silu', notFloat);
   return mul(x, sigmoid(x));
 }
 
@@ -228,8 +277,11 @@ export function silu(x: Tensor): Tensor {
 export function softplus(x: Tensor, options: { beta?: number; threshold?: number } = {}): Tensor {
   const beta = options.beta ?? 1;
   const threshold = options.threshold ?? 20;
+  refuse(x, 'softplus', notFloat);
   const bx = mul(x, beta);
-  return where(gt(bx, threshold), x, div(log1p(exp(bx)), beta));
+  // the unused branch is computed on clamped inputs, so exp cannot overflow into a NaN gradient
+  const soft = div(log1p(exp(clamp(bx, null, threshold))), beta);
+  return where(gt(bx, threshold), x, soft);
 }
 
 // ---- comparison and logic ----------------------------------------------------------------------
@@ -289,17 +341,22 @@ export function clamp(x: Tensor, min?: number | Tensor | null, max?: number | Te
     let inside = launchElementwise(E.copy, [true], 'bool', 'bool');
     if (lo !== null) inside = logicalAnd(inside, ge(x, lo));
     if (hi !== null) inside = logicalAnd(inside, le(x, hi));
+    // where min > max the result is max, so max takes the gradient (PyTorch's clamp_backward_min_max)
+    const loWins = (l: Tensor): Tensor => (hi === null ? lt(x, l) : logicalAnd(lt(x, l), lt(l, hi)));
+    const hiWins = (h: Tensor): Tensor => (lo === null ? gt(x, h) : logicalOr(gt(x, h), lt(h, lo)));
     return [
       sumToShape(where(inside, g, 0), x.shape),
-      isTensor(lo) ? sumToShape(where(lt(x, lo), g, 0), lo.shape) : null,
-      isTensor(hi) ? sumToShape(where(gt(x, hi), g, 0), hi.shape) : null,
+      isTensor(lo) ? sumToShape(where(loWins(lo), g, 0), lo.shape) : null,
+      isTensor(hi) ? sumToShape(where(hiWins(hi), g, 0), hi.shape) : null,
     ];
   }, [x]);
 }
 
 /** torch.where(condition, input, other). */
 export function where(condition: Tensor, x: TensorLike, y: TensorLike): Tensor {
-  if (condition.dtype !== 'bool') throw new Error(`where expected condition to be a boolean tensor, but got a tensor with dtype ${condition.dtype}`);
+  if (condition.dtype !== 'bool') {
+    throw new Error(`where expected condition to be a boolean tensor, but got a tensor with dtype ${torchTypeName(condition.dtype)}`);
+  }
   const dtype = torchResultType([x, y]);
   const out = launchElementwise(E.where, [condition, x, y], dtype, dtype);
   return record(out, 'WhereBackward0', [condition, x, y], (g) => [
@@ -311,7 +368,7 @@ export function where(condition: Tensor, x: TensorLike, y: TensorLike): Tensor {
 
 /** Fills `value` where mask is true (out of place). */
 export function maskedFill(x: Tensor, mask: Tensor, value: Scalar | Tensor): Tensor {
-  if (mask.dtype !== 'bool') throw new Error(`masked_fill_ only supports boolean masks, but got mask with dtype ${mask.dtype}`);
+  if (mask.dtype !== 'bool') throw new Error(`masked_fill_ only supports boolean masks, but got mask with dtype ${torchTypeName(mask.dtype)}`);
   if (isTensor(value) && value.ndim !== 0) {
     throw new Error(`masked_fill_ only supports a 0-dimensional value tensor, but got tensor with ${value.ndim} dimension(s).`);
   }
@@ -354,52 +411,122 @@ export function to(x: Tensor, target: DType | Device | { dtype?: DType; device?:
  * the graph to the result's node, as PyTorch's in-place ops do.
  */
 export function inPlace<T extends Tensor>(self: T, result: Tensor): T {
-  checkInPlace(self, result);
-  launchElementwise(E.copy, [result.detach()], result.dtype, self.dtype, self);
-  self.storage.version++;
-  if (result.requiresGrad) {
-    self.requiresGrad = true;
-    self.gradFn = result.gradFn;
-  }
-  return self;
-}
-
-function checkInPlace(self: Tensor, result: Tensor): void {
-  if (isGradEnabled() && self.requiresGrad && self.isLeaf) {
-    throw new Error('a leaf Variable that requires grad is being used in an in-place operation.');
-  }
+  checkInPlace(self);
   if (category(result.dtype) > category(self.dtype)) {
     throw new Error(`result type ${torchTypeName(result.dtype)} can't be cast to the desired output type ${torchTypeName(self.dtype)}`);
   }
-  const shape = broadcastShape([self.shape, result.shape]);
+  checkOutputShape(self, result);
+  const node = isGradEnabled() && result.requiresGrad ? result.gradFn : null;
+  // the op's gradient may read self's old values (pow_, mul_ by a tensor that requires grad):
+  // keep a copy and put it back while that gradient runs, as PyTorch saves `original_self`
+  const original = node?.saves(self.storage) ? launchElementwise(E.copy, [self.detach()], self.dtype, self.dtype) : null;
+  launchElementwise(E.copy, [result.detach()], result.dtype, self.dtype, self);
+  self.storage.version++;
+  if (!node) return self;
+  if (original) {
+    const region = self.detach();
+    node.keepOriginal(self.storage, (run) => {
+      const now = launchElementwise(E.copy, [region], self.dtype, self.dtype);
+      launchElementwise(E.copy, [original], self.dtype, self.dtype, region);
+      try {
+        return run();
+      } finally {
+        launchElementwise(E.copy, [now], self.dtype, self.dtype, region);
+      }
+    });
+  }
+  setHistory(self, node);
+  return self;
+}
+
+/** PyTorch's refusals before writing into self: leaves that require grad, self-overlapping views. */
+function checkInPlace(self: Tensor): void {
+  if (isGradEnabled()) {
+    if (self.requiresGrad && self.isLeaf) throw new Error('a leaf Variable that requires grad is being used in an in-place operation.');
+    const base = viewBase(self);
+    if (base && base.requiresGrad && base.isLeaf) {
+      throw new Error('a view of a leaf Variable that requires grad is being used in an in-place operation.');
+    }
+  }
+  if (self.shape.some((d, i) => d > 1 && self.elementStrides[i] === 0)) {
+    throw new Error('unsupported operation: more than one element of the written-to tensor refers to a single memory location. Please clone() the tensor before performing the operation.');
+  }
+}
+
+function checkOutputShape(self: Tensor, values: Tensor): void {
+  const shape = broadcastShape([self.shape, values.shape]);
   if (shape.length !== self.shape.length || shape.some((d, i) => d !== self.shape[i])) {
     throw new Error(`output with shape [${self.shape.join(', ')}] doesn't match the broadcast shape [${shape.join(', ')}]`);
   }
 }
 
-function torchTypeName(d: DType): string {
-  const names: Partial<Record<DType, string>> = {
-    float32: 'Float', float64: 'Double', float16: 'Half', int64: 'Long', int32: 'Int', int16: 'Short',
-    int8: 'Char', uint8: 'Byte', bool: 'Bool',
-  };
-  return names[d] ?? d;
+/**
+ * Makes `node` (whose output has self's shape) the maker of self's new values. When self is a
+ * view, its base changes too: the base's node becomes CopySlices (the old base outside the view,
+ * node's values inside), and self becomes a view of that, as in PyTorch.
+ */
+function setHistory(self: Tensor, node: Node): void {
+  const base = viewBase(self);
+  self.requiresGrad = true;
+  if (!base) {
+    self.gradFn = node;
+    return;
+  }
+  if (!base.isContiguous()) {
+    throw new Error('kiln: in-place operations on a view of a non-contiguous tensor are not differentiable yet; clone() the base first');
+  }
+  // the view's elements inside a contiguous base-shaped tensor (offset measured from the base)
+  const geometry = { shape: self.shape, strides: self.elementStrides, offset: self.offset - base.offset };
+  const inside = Tensor.empty(base.shape, 'bool');
+  launchElementwise(E.copy, [true], 'bool', 'bool', regionOf(inside, geometry));
+  const baseMeta = { dtype: base.dtype, shape: [...base.shape] };
+  const prev = base.requiresGrad ? gradEdge(base) : null;
+  const slices = new Node('CopySlices', [prev, node], (g) => [
+    prev ? where(inside, 0, g) : null, takeRegion(g, geometry, base.shape),
+  ], [], [baseMeta, { dtype: self.dtype, shape: [...self.shape] }]);
+  base.requiresGrad = true;
+  base.gradFn = slices;
+  self.gradFn = new Node('AsStridedBackward0', [slices], (g) => [putRegion(g, geometry, base.shape)], [], [baseMeta]);
+}
+
+interface Geometry {
+  shape: readonly number[];
+  strides: readonly number[];
+  offset: number;
+}
+
+/** The view `geometry` describes, of a contiguous tensor with the base's shape. */
+function regionOf(t: Tensor, geometry: Geometry): Tensor {
+  return t.makeView(geometry.shape, geometry.strides, t.offset + geometry.offset);
+}
+
+/** The view's elements out of a base-shaped gradient (differentiable: its adjoint is putRegion). */
+function takeRegion(g: Tensor, geometry: Geometry, baseShape: readonly number[]): Tensor {
+  const c = g.contiguous();
+  return record(regionOf(c, geometry), 'AsStridedBackward0', [c], (gg) => [putRegion(gg, geometry, baseShape)]);
+}
+
+/** A zero base-shaped tensor holding v at the view's elements (the adjoint of takeRegion). */
+function putRegion(v: Tensor, geometry: Geometry, baseShape: readonly number[]): Tensor {
+  const out = Tensor.empty(baseShape, v.dtype); // zeroed memory
+  launchElementwise(E.copy, [v.detach()], v.dtype, v.dtype, regionOf(out, geometry));
+  return record(out, 'AsStridedScatterBackward0', [v], (gg) => [takeRegion(gg, geometry, baseShape)]);
 }
 
 /** self.copy_(src): copies (broadcasting, casting) src into self; differentiable w.r.t. src. */
 export function copy_<T extends Tensor>(self: T, src: TensorLike): T {
   const source = isTensor(src) ? src : launchElementwise(E.copy, [src], self.dtype, self.dtype);
-  if (isGradEnabled() && self.requiresGrad && self.isLeaf) {
-    throw new Error('a leaf Variable that requires grad is being used in an in-place operation.');
-  }
-  broadcastShape([self.shape, source.shape]);
-  launchElementwise(E.copy, [source.detach()], source.dtype, self.dtype, self);
+  checkInPlace(self);
+  checkOutputShape(self, source);
+  // a source overlapping self is read in full before anything is written
+  const values = source.storage === self.storage ? launchElementwise(E.copy, [source.detach()], source.dtype, source.dtype) : source.detach();
+  launchElementwise(E.copy, [values], source.dtype, self.dtype, self);
   self.storage.version++;
   if (needsGrad([self, source])) {
     const prev = self.requiresGrad ? gradEdge(self) : null;
-    self.requiresGrad = true;
-    self.gradFn = new Node('CopyBackwards', [prev, source.requiresGrad ? gradEdge(source) : null], (g) => [
-      prev ? mul(g, 0) : null, sumToShape(to(g, source.dtype), source.shape),
-    ]);
+    const from = source.requiresGrad ? gradEdge(source) : null;
+    const meta = [{ dtype: self.dtype, shape: [...self.shape] }, { dtype: source.dtype, shape: [...source.shape] }];
+    setHistory(self, new Node('CopyBackwards', [prev, from], (g) => [prev ? mul(g, 0) : null, g], [], meta));
   }
   return self;
 }

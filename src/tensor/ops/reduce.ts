@@ -5,11 +5,14 @@
  */
 import type { DType } from '../../core/dtype.js';
 import { backendFor, type ReduceOp } from '../../backend/backend.js';
+import { noGrad } from '../autograd/grad-mode.js';
 import { record } from '../autograd/record.js';
-import { category } from '../dtype-rules.js';
+import { category, getDefaultDtype } from '../dtype-rules.js';
 import { Tensor } from '../tensor.js';
-import { add, div, eq, mul, sub, sqrt, exp, log, where, to } from './pointwise.js';
+import { add, div, eq, mul, sub, sqrt, exp, log, where, to, maximum, minimum, torchTypeName } from './pointwise.js';
 import { expand, reshape, unsqueezeDims, wrapDim } from './shape.js';
+import { launchElementwise } from './launch.js';
+import { ELEMENTWISE as E } from '../../core/elementwise-ops.js';
 
 export type Dims = number | readonly number[] | null | undefined;
 
@@ -31,22 +34,35 @@ export function normalizeDims(dims: Dims, ndim: number): number[] {
   const list = typeof dims === 'number' ? [dims] : [...dims];
   if (list.length === 0) return [...Array(ndim).keys()];
   const out = list.map((d) => wrapDim(d, Math.max(ndim, 1))).map((d) => (ndim === 0 ? 0 : d));
-  if (new Set(out).size !== out.length) throw new Error(`dim ${list.find((d, i) => out.indexOf(out[i]!) !== i)} appears multiple times in the list of dims`);
+  const repeated = out.find((d, i) => out.indexOf(d) !== i);
+  if (repeated !== undefined) throw new Error(`dim ${repeated} appears multiple times in the list of dims`);
   return ndim === 0 ? [] : out.sort((a, b) => a - b);
 }
 
 /** Runs a backend reduction over `dims`; the result has keepdim shape if asked. */
 function reduceKernel(x: Tensor, op: ReduceOp, dims: number[], outDtype: DType, keepdim: boolean): Tensor {
   const kept = x.shape.map((_, i) => i).filter((i) => !dims.includes(i));
-  const size = dims.reduce((n, d) => n * x.shape[d]!, 1);
-  if (size === 0 && (op === 'max' || op === 'min' || op === 'argmax' || op === 'argmin')) {
-    throw new Error(`${op}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.`);
-  }
   const perm = [...kept, ...dims];
   const view = x.makeView(perm.map((i) => x.shape[i]!), perm.map((i) => x.elementStrides[i]!), x.offset);
   const out = Tensor.empty(kept.map((i) => x.shape[i]!), outDtype);
   backendFor(x).reduce(op, view, dims.length, out);
   return keepdim ? out.makeView(keepShape(x.shape, dims), keepStrides(x.shape, dims, out), 0) : out;
+}
+
+/**
+ * max/min/argmax/argmin have no identity: PyTorch refuses empty reductions, naming the dim as
+ * given (`shown`) or asking for one when none was given.
+ */
+function checkNonEmpty(name: string, x: Tensor, dims: readonly number[], shown: Dims): void {
+  if (shown === undefined || shown === null) {
+    if (x.numel() !== 0) return;
+    const hint = name.startsWith('arg') ? '' : " Specify the reduction dim with the 'dim' argument.";
+    throw new Error(`${name}(): Expected reduction dim to be specified for input.numel() == 0.${hint}`);
+  }
+  const given = typeof shown === 'number' ? [shown] : [...shown];
+  dims.forEach((d, i) => {
+    if (x.shape[d] === 0) throw new Error(`${name}(): Expected reduction dim ${given[i] ?? d} to have non-zero size.`);
+  });
 }
 
 function keepShape(shape: readonly number[], dims: number[]): number[] {
@@ -88,25 +104,32 @@ export function sum(x: Tensor, dim?: Dims, keepdim = false, options: DtypeOption
 export function mean(x: Tensor, dim?: Dims, keepdim = false, options: DtypeOption = {}): Tensor {
   const dtype = options.dtype ?? x.dtype;
   if (category(dtype) !== 2) {
-    throw new Error(`mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ${typeLabel(x.dtype)}`);
+    throw new Error(`mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ${torchTypeName(x.dtype)}`);
   }
   const dims = normalizeDims(dim, x.ndim);
   const n = dims.reduce((k, d) => k * x.shape[d]!, 1);
   return div(sum(x, dims, keepdim, { dtype }), n);
 }
 
-function typeLabel(d: DType): string {
-  return { int64: 'Long', int32: 'Int', int16: 'Short', int8: 'Char', uint8: 'Byte', bool: 'Bool' }[d as string] ?? d;
+export function prod(x: Tensor, dim?: number, keepdim = false, options: DtypeOption = {}): Tensor {
+  const input = options.dtype ? to(x, options.dtype) : x;
+  return prodOver(input, normalizeDims(dim, x.ndim), keepdim, options.dtype ?? sumDtype(x.dtype));
 }
 
-export function prod(x: Tensor, dim?: number, keepdim = false, options: DtypeOption = {}): Tensor {
-  const dims = normalizeDims(dim, x.ndim);
-  const input = options.dtype ? to(x, options.dtype) : x;
-  const out = reduceKernel(input, 'prod', dims, options.dtype ?? sumDtype(x.dtype), keepdim);
-  // d prod / d x_i = prod / x_i (inputs here are taken to be nonzero)
-  return record(out, 'ProdBackward1', [input], (g) => [
-    div(mul(expandBack(g, x.shape, dims, keepdim), expandBack(out.detach(), x.shape, dims, keepdim)), input),
-  ], [input]);
+/**
+ * The product over dims. d prod / d x_i is the product of the other elements: prod / x_i when the
+ * slice has no zero; at a slice's only zero, the product of its nonzero elements; else 0.
+ */
+function prodOver(x: Tensor, dims: number[], keepdim: boolean, dtype: DType): Tensor {
+  const out = reduceKernel(x, 'prod', dims, dtype, keepdim);
+  return record(out, 'ProdBackward1', [x], (g) => {
+    const isZero = eq(x, 0);
+    const zeros = expandBack(sum(isZero, dims, true), x.shape, dims, true);
+    const nonzero = where(isZero, 1, x);
+    const others = expandBack(prodOver(nonzero, dims, true, x.dtype), x.shape, dims, true);
+    const dx = where(isZero, where(eq(zeros, 1), others, 0), where(eq(zeros, 0), div(others, nonzero), 0));
+    return [mul(expandBack(g, x.shape, dims, keepdim), dx)];
+  }, [x]);
 }
 
 function correctionOf(options: VarOptions): number {
@@ -115,6 +138,7 @@ function correctionOf(options: VarOptions): number {
 }
 
 export function var_(x: Tensor, dim?: Dims, options: VarOptions = {}): Tensor {
+  if (category(x.dtype) !== 2) throw new Error('std and var only support floating point and complex dtypes');
   const dims = normalizeDims(dim, x.ndim);
   const keepdim = options.keepdim ?? false;
   const n = dims.reduce((k, d) => k * x.shape[d]!, 1);
@@ -127,8 +151,9 @@ export function std(x: Tensor, dim?: Dims, options: VarOptions = {}): Tensor {
 }
 
 /** max/min over dims: the gradient is shared evenly among the elements equal to the result. */
-function extremum(op: 'max' | 'min', x: Tensor, dim: Dims, keepdim: boolean): Tensor {
+function extremum(op: 'max' | 'min', x: Tensor, dim: Dims, keepdim: boolean, name: string): Tensor {
   const dims = normalizeDims(dim, x.ndim);
+  checkNonEmpty(name, x, dims, dim === undefined || dim === null || (typeof dim !== 'number' && dim.length === 0) ? null : dim);
   const out = reduceKernel(x, op, dims, x.dtype, keepdim);
   return record(out, op === 'max' ? 'AmaxBackward0' : 'AminBackward0', [x], (g) => {
     const mask = to(eq(x, expandBack(out.detach(), x.shape, dims, keepdim)), g.dtype);
@@ -137,33 +162,26 @@ function extremum(op: 'max' | 'min', x: Tensor, dim: Dims, keepdim: boolean): Te
   }, [x]);
 }
 
-export const amax = (x: Tensor, dim?: Dims, keepdim = false): Tensor => extremum('max', x, dim, keepdim);
-export const amin = (x: Tensor, dim?: Dims, keepdim = false): Tensor => extremum('min', x, dim, keepdim);
+export const amax = (x: Tensor, dim?: Dims, keepdim = false): Tensor => extremum('max', x, dim, keepdim, 'amax');
+export const amin = (x: Tensor, dim?: Dims, keepdim = false): Tensor => extremum('min', x, dim, keepdim, 'amin');
 
 /** max(): the largest value; max(dim): [values, indices]; max(other): elementwise maximum. */
 export function max(x: Tensor, dim?: number | Tensor, keepdim = false): Tensor | [Tensor, Tensor] {
-  if (dim instanceof Tensor) return maximumOf(x, dim);
-  if (dim === undefined) return extremum('max', x, null, false);
+  if (dim instanceof Tensor) return maximum(x, dim);
+  if (dim === undefined) return extremum('max', x, null, false, 'max');
   return valuesAndIndices('max', x, dim, keepdim);
 }
 
 export function min(x: Tensor, dim?: number | Tensor, keepdim = false): Tensor | [Tensor, Tensor] {
-  if (dim instanceof Tensor) return minimumOf(x, dim);
-  if (dim === undefined) return extremum('min', x, null, false);
+  if (dim instanceof Tensor) return minimum(x, dim);
+  if (dim === undefined) return extremum('min', x, null, false, 'min');
   return valuesAndIndices('min', x, dim, keepdim);
-}
-
-let maximumOf: (a: Tensor, b: Tensor) => Tensor;
-let minimumOf: (a: Tensor, b: Tensor) => Tensor;
-/** Wired by the pointwise module (avoids an import cycle at load time). */
-export function setElementwiseExtrema(maxFn: typeof maximumOf, minFn: typeof minimumOf): void {
-  maximumOf = maxFn;
-  minimumOf = minFn;
 }
 
 function valuesAndIndices(op: 'max' | 'min', x: Tensor, dim: number, keepdim: boolean): [Tensor, Tensor] {
   const d = x.ndim === 0 ? 0 : wrapDim(dim, x.ndim);
   const dims = x.ndim === 0 ? [] : [d];
+  checkNonEmpty(op, x, dims, d);
   const indices = reduceKernel(x, op === 'max' ? 'argmax' : 'argmin', dims, 'int64', keepdim);
   const values = reduceKernel(x, op, dims, x.dtype, keepdim);
   record(values, op === 'max' ? 'MaxBackward0' : 'MinBackward0', [x], (g) => {
@@ -187,59 +205,96 @@ function arangeAlong(x: Tensor, dim: number): Tensor {
 
 function argReduce(op: 'argmax' | 'argmin', x: Tensor, dim: number | null | undefined, keepdim: boolean): Tensor {
   if (dim === undefined || dim === null) {
+    checkNonEmpty(op, x, [], null);
     const flat = reshape(x.contiguous(), [-1]);
     const r = reduceKernel(flat, op, [0], 'int64', false);
     return keepdim ? reshape(r, x.shape.map(() => 1)) : r;
   }
   const dims = x.ndim === 0 ? [] : [wrapDim(dim, x.ndim)];
+  checkNonEmpty(op, x, dims, dims[0] ?? 0);
   return reduceKernel(x, op, dims, 'int64', keepdim);
 }
 
 export const argmax = (x: Tensor, dim?: number | null, keepdim = false): Tensor => argReduce('argmax', x, dim, keepdim);
 export const argmin = (x: Tensor, dim?: number | null, keepdim = false): Tensor => argReduce('argmin', x, dim, keepdim);
 
+/** all/any give bool, except uint8 in, uint8 out (PyTorch keeps that for old byte masks). */
 export function all(x: Tensor, dim?: number, keepdim = false): Tensor {
-  return reduceKernel(x, 'all', normalizeDims(dim, x.ndim), 'bool', keepdim);
+  return reduceKernel(x, 'all', normalizeDims(dim, x.ndim), x.dtype === 'uint8' ? 'uint8' : 'bool', keepdim);
 }
 
 export function any(x: Tensor, dim?: number, keepdim = false): Tensor {
-  return reduceKernel(x, 'any', normalizeDims(dim, x.ndim), 'bool', keepdim);
+  return reduceKernel(x, 'any', normalizeDims(dim, x.ndim), x.dtype === 'uint8' ? 'uint8' : 'bool', keepdim);
 }
 
-/** log(sum(exp(x))) over dims, stable: the max is subtracted first (and -inf rows stay -inf). */
+/** The max over dims (keepdim), a constant for the stable exp-sums below (0 over empty dims). */
+function maxKeep(x: Tensor, dims: number[]): Tensor {
+  if (dims.some((d) => x.shape[d] === 0)) return reduceKernel(x.detach(), 'sum', dims, x.dtype, true);
+  return reduceKernel(x.detach(), 'max', dims, x.dtype, true);
+}
+
+/**
+ * log(sum(exp(x))) over dims, stable: the max is subtracted first (and infinite rows keep their
+ * max). Gradient g * exp(x - out), PyTorch's formula, written with ops so it differentiates again.
+ */
 export function logsumexp(x: Tensor, dim: Dims, keepdim = false): Tensor {
   const dims = normalizeDims(dim, x.ndim);
-  const input = category(x.dtype) === 2 ? x : to(x, 'float32');
-  const m = reduceKernel(input.detach(), 'max', dims, input.dtype, true);
-  const safeM = where(eq(m, Infinity), 0, where(eq(m, -Infinity), 0, m));
-  const s = log(sum(exp(sub(input, safeM)), dims, true));
-  const out = add(s, safeM);
-  return keepdim ? out : reshape(out, x.shape.filter((_, i) => !dims.includes(i)));
+  const input = category(x.dtype) === 2 ? x : to(x, getDefaultDtype());
+  const out = noGrad(() => {
+    const m = maxKeep(input, dims);
+    const safeM = where(eq(m, Infinity), 0, where(eq(m, -Infinity), 0, m));
+    const s = add(log(sum(exp(sub(input, safeM)), dims, true)), safeM);
+    return keepdim ? s : reshape(s, x.shape.filter((_, i) => !dims.includes(i)));
+  });
+  return record(out, 'LogsumexpBackward0', [input], (g) => [
+    mul(expandBack(g, x.shape, dims, keepdim), exp(sub(input, expandBack(out, x.shape, dims, keepdim)))),
+  ], [input, out]);
 }
 
+/** The dim softmax works along (0-d tensors: the tensor itself), refusing integer inputs as PyTorch. */
+function softmaxDims(x: Tensor, dim: number, name: string): number[] {
+  if (category(x.dtype) !== 2) throw new Error(`"${name}" not implemented for '${torchTypeName(x.dtype)}'`);
+  const d = wrapDim(dim, x.ndim);
+  return x.ndim === 0 ? [] : [d];
+}
+
+/** exp(x - max) / sum(exp(x - max)); gradient y * (g - sum(g * y)). */
 export function softmax(x: Tensor, dim: number): Tensor {
-  return exp(logSoftmax(x, dim));
+  const dims = softmaxDims(x, dim, 'softmax');
+  const y = noGrad(() => {
+    const e = exp(sub(x, maxKeep(x, dims)));
+    return div(e, sum(e, dims, true));
+  });
+  return record(y, 'SoftmaxBackward0', [x], (g) => [mul(y, sub(g, sum(mul(g, y), dims, true)))], [y]);
 }
 
+/** (x - max) - log(sum(exp(x - max))); gradient g - exp(y) * sum(g). */
 export function logSoftmax(x: Tensor, dim: number): Tensor {
-  const d = x.ndim === 0 ? 0 : wrapDim(dim, x.ndim);
-  return sub(x, logsumexp(x, x.ndim === 0 ? [] : [d], true));
+  const dims = softmaxDims(x, dim, 'log_softmax');
+  const y = noGrad(() => {
+    const shifted = sub(x, maxKeep(x, dims));
+    return sub(shifted, log(sum(exp(shifted), dims, true)));
+  });
+  return record(y, 'LogSoftmaxBackward0', [x], (g) => [sub(g, mul(exp(y), sum(g, dims, true)))], [y]);
 }
 
 /** Inclusive running sum along dim; its gradient is the reversed running sum of g. */
 export function cumsum(x: Tensor, dim: number, options: DtypeOption = {}): Tensor {
   const d = x.ndim === 0 ? 0 : wrapDim(dim, x.ndim);
   const dtype = options.dtype ?? sumDtype(x.dtype);
-  const out = Tensor.empty(x.shape, dtype);
+  // PyTorch accumulates float32 and float16 running sums in float64, then rounds each result
+  const wide = dtype === 'float32' || dtype === 'float16';
+  const acc = Tensor.empty(x.shape, wide ? 'float64' : dtype);
   if (x.ndim === 0) {
-    backendFor(x).scan('cumsum', x.makeView([1], [0], x.offset), out.makeView([1], [0], 0));
+    backendFor(x).scan('cumsum', x.makeView([1], [0], x.offset), acc.makeView([1], [0], 0));
   } else {
     const swap = (t: Tensor): Tensor => {
       const perm = t.shape.map((_, i) => i);
       [perm[d], perm[perm.length - 1]] = [perm[perm.length - 1]!, perm[d]!];
       return t.makeView(perm.map((i) => t.shape[i]!), perm.map((i) => t.elementStrides[i]!), t.offset);
     };
-    backendFor(x).scan('cumsum', swap(x), swap(out));
+    backendFor(x).scan('cumsum', swap(x), swap(acc));
   }
+  const out = wide ? launchElementwise(E.copy, [acc], 'float64', dtype) : acc;
   return record(out, 'CumsumBackward0', [x], (g) => [add(sub(sum(g, d, true), cumsum(g, d)), g)]);
 }

@@ -7,6 +7,7 @@ import { reshapeStrides, resolveReshape } from '../../core/reshape.js';
 import { broadcastStrides, contiguousStrides } from '../../core/shape.js';
 import { ELEMENTWISE as E } from '../../core/elementwise-ops.js';
 import { record } from '../autograd/record.js';
+import { markView } from '../autograd/views.js';
 import { torchResultType } from '../dtype-rules.js';
 import { Tensor } from '../tensor.js';
 import { checkSameDevice, launchElementwise } from './launch.js';
@@ -29,11 +30,18 @@ export function wrapDim(dim: number, ndim: number): number {
   return dim < 0 ? dim + n : dim;
 }
 
+/** A view of x's memory, remembered as one so in-place ops on it update x's graph too. */
 function viewOf(x: Tensor, shape: readonly number[], strides: readonly number[], offset: number): Tensor {
-  return x.makeView(shape, strides, offset);
+  return markView(x.makeView(shape, strides, offset), x);
+}
+
+/** A new view with x's own geometry (what PyTorch's no-op transposes return). */
+function alias(x: Tensor, name: string): Tensor {
+  return record(viewOf(x, x.shape, x.elementStrides, x.offset), name, [x], (g) => [g]);
 }
 
 function resolveShape(x: Tensor, shape: number[]): number[] {
+  if (shape.filter((d) => d === -1).length > 1) throw new Error('only one dimension can be inferred');
   try {
     return resolveReshape(x.numel(), shape);
   } catch {
@@ -61,7 +69,7 @@ export function reshape(x: Tensor, ...shape: ShapeArgs): Tensor {
     return record(out, 'ViewBackward0', [x], (g) => [reshape(g, x.shape)]);
   }
   const copy = launchElementwise(E.copy, [x], x.dtype, x.dtype);
-  const out = viewOf(copy, target, contiguousStrides(target), 0);
+  const out = copy.makeView(target, contiguousStrides(target), 0);
   return record(out, 'UnsafeViewBackward0', [x], (g) => [reshape(g, x.shape)]);
 }
 
@@ -86,18 +94,18 @@ export function permute(x: Tensor, ...dims: ShapeArgs): Tensor {
 }
 
 export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
-  if (x.ndim === 0) return x;
-  const perm = x.shape.map((_, i) => i);
   const a = wrapDim(dim0, x.ndim);
   const b = wrapDim(dim1, x.ndim);
+  if (x.ndim === 0) return alias(x, 'TransposeBackward0');
+  const perm = x.shape.map((_, i) => i);
   [perm[a], perm[b]] = [perm[b]!, perm[a]!];
   return permute(x, perm);
 }
 
-/** The 2-D transpose (0-D and 1-D tensors come back as they are). */
+/** The 2-D transpose (0-D and 1-D tensors come back as views of themselves). */
 export function t(x: Tensor): Tensor {
   if (x.ndim > 2) throw new Error(`t() expects a tensor with <= 2 dimensions, but self is ${x.ndim}D`);
-  return x.ndim < 2 ? x : transpose(x, 0, 1);
+  return x.ndim < 2 ? alias(x, 'TBackward0') : transpose(x, 0, 1);
 }
 
 export function squeeze(x: Tensor, dim?: number | readonly number[]): Tensor {
@@ -131,6 +139,9 @@ export function expand(x: Tensor, ...sizes: ShapeArgs): Tensor {
     throw new Error(`expand(${x.typeName()}{[${x.shape.join(', ')}]}, size=[${target.join(', ')}]): the number of sizes provided (${target.length}) must be greater or equal to the number of dimensions in the tensor (${x.ndim})`);
   }
   const lead = target.length - x.ndim;
+  target.forEach((d, i) => {
+    if (d === -1 && i < lead) throw new Error(`The expanded size of the tensor (-1) isn't allowed in a leading, non-existing dimension ${i}`);
+  });
   const shape = target.map((d, i) => (d === -1 ? x.shape[i - lead]! : d));
   shape.forEach((d, i) => {
     const own = i >= lead ? x.shape[i - lead]! : 1;
@@ -146,8 +157,9 @@ export function expand(x: Tensor, ...sizes: ShapeArgs): Tensor {
 export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
   const d = wrapDim(dim, x.ndim);
   const size = x.shape[d]!;
-  const s = start < 0 ? start + size : start;
-  if (s < 0 || length < 0 || s + length > size) {
+  // PyTorch 1.13 wraps start as it wraps a dim, with the same message
+  const s = wrapDim(start, size);
+  if (length < 0 || s + length > size) {
     throw new Error(`start (${start}) + length (${length}) exceeds dimension size (${size}).`);
   }
   const shape = [...x.shape];

@@ -1,0 +1,215 @@
+/**
+ * The CPU backend with native kernels: matmul, elementwise and reduce go to the addon when the
+ * dtypes (float32/float64, one dtype throughout), layouts and sizes qualify, and to the wrapped
+ * TypeScript backend otherwise. Small problems stay in TypeScript: a call into the addon costs
+ * about a microsecond, more than the whole op on a few elements.
+ */
+import type { DType, TypedArray } from '../../core/dtype.js';
+import type { ElementwiseOp } from '../../core/elementwise-ops.js';
+import type { View } from '../../core/view.js';
+import type { Backend, ReduceOp } from '../backend.js';
+import { NATIVE_F32, NATIVE_F64, type NativeAddon } from './loader.js';
+
+/** Minimum sizes for the native path (elements; multiply-adds for matmul). */
+const ELEMENTWISE_MIN = 4096;
+const MATMUL_MIN = 4096;
+const REDUCE_MIN = 4096;
+
+const BINARY: Readonly<Record<string, number>> = { add: 0, subtract: 1, multiply: 2, divide: 3 };
+const UNARY: Readonly<Record<string, number>> = { exp: 0, tanh: 1, sigmoid: 2 };
+
+type Floats = Float32Array | Float64Array;
+
+function dtypeCode(d: DType): number {
+  return d === 'float32' ? NATIVE_F32 : d === 'float64' ? NATIVE_F64 : -1;
+}
+
+const floats = (v: View): Floats => v.storage.typed(v.dtype) as TypedArray as Floats;
+
+function size(shape: readonly number[]): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+/**
+ * Merges adjacent axes that are contiguous with each other in every operand and drops axes of
+ * length 1 (so a contiguous problem of any shape becomes one axis).
+ */
+function collapse(shape: readonly number[], strides: readonly (readonly number[])[]): [number[], number[][]] {
+  const outShape: number[] = [];
+  const outStrides: number[][] = strides.map(() => []);
+  for (let d = 0; d < shape.length; d++) {
+    const n = shape[d]!;
+    if (n === 1) continue;
+    const last = outShape.length - 1;
+    if (last >= 0 && strides.every((s, i) => outStrides[i]![last] === s[d]! * n)) {
+      outShape[last]! *= n;
+      strides.forEach((s, i) => (outStrides[i]![last] = s[d]!));
+    } else {
+      outShape.push(n);
+      strides.forEach((s, i) => outStrides[i]!.push(s[d]!));
+    }
+  }
+  return [outShape, outStrides];
+}
+
+/** Whether two views of one storage are the same elements in the same order (in-place is fine). */
+const sameLayout = (a: View, b: View): boolean =>
+  a.offset === b.offset && a.shape.length === b.shape.length &&
+  a.elementStrides.every((s, i) => s === b.elementStrides[i] || a.shape[i] === 1);
+
+// ---- elementwise --------------------------------------------------------------------------------
+
+function elementwise(addon: NativeAddon, op: ElementwiseOp, inputs: readonly View[], out: View, loop: DType): boolean {
+  const code = op.arity === 2 ? BINARY[op.name] : op.arity === 1 ? UNARY[op.name] : undefined;
+  const dt = dtypeCode(out.dtype);
+  if (code === undefined || dt < 0 || loop !== out.dtype || size(out.shape) < ELEMENTWISE_MIN) return false;
+  for (const v of inputs) {
+    if (v.dtype !== out.dtype) return false;
+    if (v.storage === out.storage && !sameLayout(v, out)) return false; // partial overlap
+  }
+  const [shape, strides] = collapse(out.shape, [out.elementStrides, ...inputs.map((v) => v.elementStrides)]);
+  const nd = shape.length;
+  // the innermost axis must be contiguous in out and in each input (or, for binary ops, broadcast)
+  if (nd === 0 || strides[0]![nd - 1] !== 1) return false;
+  for (let i = 1; i < strides.length; i++) {
+    const s = strides[i]![nd - 1];
+    if (s !== 1 && !(s === 0 && op.arity === 2)) return false;
+  }
+  const inner = shape[nd - 1]!;
+  const outer = nd >= 2 ? shape[nd - 2]! : 1;
+  const rowStride = (i: number): number => (nd >= 2 ? strides[i]![nd - 2]! : 0);
+  const o = floats(out);
+  const ins = inputs.map(floats);
+  // axes beyond two are walked here, one native call per (outer x inner) slab
+  const lead = shape.slice(0, Math.max(nd - 2, 0));
+  const offs = [out.offset, ...inputs.map((v) => v.offset)];
+  const counter = lead.map(() => 0);
+  for (let slab = size(lead); slab > 0; slab--) {
+    if (op.arity === 2) {
+      addon.binary(dt, code, outer, inner, o, offs[0]!, rowStride(0),
+        ins[0]!, offs[1]!, rowStride(1), strides[1]![nd - 1]!, ins[1]!, offs[2]!, rowStride(2), strides[2]![nd - 1]!);
+    } else {
+      addon.unary(dt, code, outer, inner, o, offs[0]!, rowStride(0), ins[0]!, offs[1]!, rowStride(1));
+    }
+    for (let d = lead.length - 1; d >= 0; d--) {
+      offs.forEach((_, i) => (offs[i]! += strides[i]![d]!));
+      if (++counter[d]! < lead[d]!) break;
+      counter[d] = 0;
+      offs.forEach((_, i) => (offs[i]! -= strides[i]![d]! * lead[d]!));
+    }
+  }
+  return true;
+}
+
+// ---- matmul -------------------------------------------------------------------------------------
+
+/** Element offsets of each batch entry of a view whose batch axes are already broadcast. */
+function batchOffsets(v: View, batchShape: readonly number[], total: number): Float64Array {
+  const out = new Float64Array(total);
+  for (let t = 0; t < total; t++) {
+    let rem = t;
+    let off = v.offset;
+    for (let d = batchShape.length - 1; d >= 0; d--) {
+      const n = batchShape[d]!;
+      off += (rem % n) * v.elementStrides[d]!;
+      rem = Math.floor(rem / n);
+    }
+    out[t] = off;
+  }
+  return out;
+}
+
+/** Whether the batch axes continue the row axis (rows of all entries are one strided run). */
+function rowsFold(v: View, batchShape: readonly number[], rows: number): boolean {
+  const nd = v.shape.length;
+  let expected = v.elementStrides[nd - 2]! * rows;
+  for (let d = batchShape.length - 1; d >= 0; d--) {
+    if (batchShape[d] === 1) continue;
+    if (v.elementStrides[d] !== expected) return false;
+    expected *= batchShape[d]!;
+  }
+  return true;
+}
+
+function matmul(addon: NativeAddon, a: View, b: View, out: View): boolean {
+  const dt = dtypeCode(out.dtype);
+  if (dt < 0 || a.dtype !== out.dtype || b.dtype !== out.dtype) return false;
+  if (out.storage === a.storage || out.storage === b.storage) return false; // the TS kernel copes
+  const nd = out.shape.length;
+  const ad = a.shape.length;
+  const bd = b.shape.length;
+  const rows = out.shape[nd - 2]!;
+  const cols = out.shape[nd - 1]!;
+  const depth = a.shape[ad - 1]!;
+  const batchShape = out.shape.slice(0, nd - 2);
+  const batch = size(batchShape);
+  if (rows * cols * depth * batch < MATMUL_MIN) return false;
+  const ars = a.elementStrides[ad - 2]!;
+  const acs = a.elementStrides[ad - 1]!;
+  const brs = b.elementStrides[bd - 2]!;
+  const bcs = b.elementStrides[bd - 1]!;
+  const ors = out.elementStrides[nd - 2]!;
+  const ocs = out.elementStrides[nd - 1]!;
+  const A = floats(a);
+  const B = floats(b);
+  const C = floats(out);
+  if (batch === 1) {
+    addon.gemm(dt, A, B, C, rows, cols, depth, ars, acs, brs, bcs, ors, ocs, a.offset, b.offset, out.offset);
+    return true;
+  }
+  // (batch, rows, k) @ (k, cols), b shared by every entry: one product of batch*rows rows
+  const bShared = batchShape.every((n, d) => n === 1 || b.elementStrides[d] === 0);
+  if (bShared && rowsFold(a, batchShape, rows) && rowsFold(out, batchShape, rows)) {
+    addon.gemm(dt, A, B, C, batch * rows, cols, depth, ars, acs, brs, bcs, ors, ocs, a.offset, b.offset, out.offset);
+    return true;
+  }
+  addon.gemm(dt, A, B, C, rows, cols, depth, ars, acs, brs, bcs, ors, ocs,
+    batchOffsets(a, batchShape, batch), batchOffsets(b, batchShape, batch), batchOffsets(out, batchShape, batch));
+  return true;
+}
+
+// ---- reductions ---------------------------------------------------------------------------------
+
+function reduce(addon: NativeAddon, op: ReduceOp, x: View, reduceNdim: number, out: View): boolean {
+  const dt = dtypeCode(x.dtype);
+  if (op !== 'sum' || dt < 0 || out.dtype !== x.dtype || out.storage === x.storage) return false;
+  if (size(x.shape) < REDUCE_MIN) return false;
+  const lead = x.shape.length - reduceNdim;
+  const [outerShape, [xOuter, oOuter]] = collapse(x.shape.slice(0, lead), [x.elementStrides.slice(0, lead), out.elementStrides]);
+  const [innerShape, [xInner]] = collapse(x.shape.slice(lead), [x.elementStrides.slice(lead)]);
+  if (outerShape.length > 1 || innerShape.length > 1) return false;
+  const rows = outerShape[0] ?? 1;
+  const xs = xOuter![0] ?? 0;
+  const os = oOuter![0] ?? 0;
+  const len = innerShape[0] ?? 1;
+  const ls = xInner![0] ?? 1;
+  if (ls === 1) {
+    addon.sumRows(dt, rows, len, floats(x), x.offset, xs, floats(out), out.offset, os);
+  } else if (xs === 1 || rows === 1) {
+    // reducing a strided axis whose outputs lie side by side in x (a sum over axis 0)
+    addon.sumCols(dt, len, rows, floats(x), x.offset, ls, floats(out), out.offset, os);
+  } else {
+    return false;
+  }
+  return true;
+}
+
+// ---- the backend --------------------------------------------------------------------------------
+
+export function withNativeKernels(base: Backend, addon: NativeAddon): Backend {
+  return {
+    ...base,
+    name: `cpu-native-${addon.isa()}`,
+    elementwise(op, inputs, out, loop) {
+      if (!elementwise(addon, op, inputs, out, loop)) base.elementwise(op, inputs, out, loop);
+    },
+    matmul(a, b, out) {
+      if (!matmul(addon, a, b, out)) base.matmul(a, b, out);
+    },
+    reduce(op, x, reduceNdim, out) {
+      if (!reduce(addon, op, x, reduceNdim, out)) base.reduce(op, x, reduceNdim, out);
+    },
+  };
+}
