@@ -118,10 +118,6 @@ export class MultiheadAttention extends Module {
    * unbatched (L, E)... Returns [output like query, weights (N, L, S) or (N, heads, L, S), or null].
    */
   override forward(query: Tensor, key: Tensor, value: Tensor, options: MultiheadAttentionForwardOptions = {}): [Tensor, Tensor | null] {
-    const kpm = options.keyPaddingMask ?? null;
-    if (kpm && kpm.dtype !== 'bool' && !['float16', 'float32', 'float64'].includes(kpm.dtype)) {
-      throw new Error('only bool and floating types of key_padding_mask are supported');
-    }
     const swap = this.batchFirst && query.ndim === 3;
     // keep q, k, v identical when they were, so self-attention projects them in one product
     const toTimeMajor = (t: Tensor): Tensor => (swap ? kiln.transpose(t, 0, 1) : t);
@@ -132,7 +128,7 @@ export class MultiheadAttention extends Module {
       q, k, v, this.embedDim, this.numHeads, this.in_proj_weight, this.in_proj_bias, this.bias_k, this.bias_v,
       this.addZeroAttn, this.dropout, this.out_proj.weight, this.out_proj.bias,
       {
-        training: this.training, keyPaddingMask: kpm, needWeights: options.needWeights ?? true,
+        training: this.training, keyPaddingMask: options.keyPaddingMask ?? null, needWeights: options.needWeights ?? true,
         attnMask: options.attnMask ?? null, averageAttnWeights: options.averageAttnWeights ?? true,
         isCausal: options.isCausal ?? false, useSeparateProjWeight: !this.sameEmbedDim,
         qProjWeight: this.q_proj_weight, kProjWeight: this.k_proj_weight, vProjWeight: this.v_proj_weight,

@@ -11,11 +11,6 @@ const isFloat = (t: Tensor): boolean => t.dtype === 'float16' || t.dtype === 'fl
 const torchSize = (t: Tensor): string => `torch.Size([${t.shape.join(', ')}])`;
 const pyTuple = (xs: readonly number[]): string => (xs.length === 1 ? `(${xs[0]},)` : `(${xs.join(', ')})`);
 
-/** A float mask of -inf above the diagonal and 0 elsewhere: position i may attend to j ≤ i. */
-export function causalMask(rows: number, cols: number, dtype = kiln.getDefaultDtype()): Tensor {
-  return kiln.triu(kiln.full([rows, cols], -Infinity, { dtype }), 1);
-}
-
 export interface ScaledDotProductAttentionOptions {
   /**
    * Bool (true = may attend, the opposite of MultiheadAttention's attnMask) or float (added to
@@ -45,12 +40,13 @@ export function scaledDotProductAttention(query: Tensor, key: Tensor, value: Ten
   }
   if (isCausal && attnMask) throw new Error('_scaled_dot_product_attention: Explicit attn_mask should not be set when is_causal=True');
   if (attnMask && attnMask.dtype !== 'bool' && !isFloat(attnMask)) {
-    throw new Error(`Expected attn_mask dtype to be bool or float or to match query dtype, but got attn_mask.dtype: ${attnMask.dtype} and  query.dtype: ${query.dtype} instead.`);
+    throw new Error(`Expected attn_mask dtype to be bool or float or to match query dtype, but got attn_mask.dtype: ${attnMask.dtype} and query.dtype: ${query.dtype} instead.`);
   }
   const [L, S, E] = [query.shape.at(-2)!, key.shape.at(-2)!, query.shape.at(-1)!];
   let scores = kiln.matmul(query, kiln.transpose(key, -2, -1));
   scores = kiln.mul(scores, scale ?? 1 / Math.sqrt(E));
-  if (isCausal) scores = kiln.add(scores, causalMask(L, S, query.dtype));
+  // query i may attend to keys j ≤ i: -inf above the diagonal
+  if (isCausal) scores = kiln.add(scores, kiln.triu(kiln.full([L, S], -Infinity, { dtype: query.dtype }), 1));
   if (attnMask) scores = kiln.add(scores, additiveMask(attnMask, query.dtype, true));
   let weights = kiln.softmax(scores, -1);
   if (dropoutP > 0) weights = dropout(weights, dropoutP, true);
@@ -58,12 +54,13 @@ export function scaledDotProductAttention(query: Tensor, key: Tensor, value: Ten
 }
 
 /**
- * A mask as the float to add to the scores: bool masks become 0 and -inf (-inf where they are
- * `maskWhen`), float masks are used as they are.
+ * A mask as the float to add to the scores: float masks as they are; bool masks become 0 where
+ * attending is allowed and -inf where not (true means allowed in scaledDotProductAttention and
+ * blocked in MultiheadAttention).
  */
-function additiveMask(mask: Tensor, dtype: Tensor['dtype'], maskWhen: boolean): Tensor {
+function additiveMask(mask: Tensor, dtype: Tensor['dtype'], trueMeansAttend: boolean): Tensor {
   if (mask.dtype !== 'bool') return mask;
-  const blocked = maskWhen ? kiln.logicalNot(mask) : mask;
+  const blocked = trueMeansAttend ? kiln.logicalNot(mask) : mask;
   return kiln.maskedFill(kiln.zeros(mask.shape, { dtype }), blocked, -Infinity);
 }
 

@@ -11,7 +11,7 @@ import { add } from '../../tensor/ops/pointwise.js';
 import { reshape, squeeze, transpose, unsqueeze } from '../../tensor/ops/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { col2im, im2col } from './im2col.js';
-import { type Size2, isConvDtype, perAxis, refuseDtype, showShape, window, withBatch } from './window.js';
+import { type Size2, asPair, isConvDtype, perAxis, refuseDtype, showShape, slidingOutput, window, withBatch } from './window.js';
 
 export * from './im2col.js';
 export * from './pooling.js';
@@ -133,7 +133,7 @@ function convolve(x: Tensor, weight: Tensor, bias: Tensor | null | undefined, w:
   const [n, c, h, wd] = x.shape as [number, number, number, number];
   const o = weight.shape[0]!;
   const [kh, kw] = w.kernel;
-  const size = (len: number, a: 0 | 1): number => Math.floor((len + w.padding[a] + padAfter[a] - w.dilation[a] * (w.kernel[a] - 1) - 1) / w.stride[a]) + 1;
+  const size = (len: number, a: 0 | 1): number => slidingOutput(len, w.kernel[a], w.stride[a], w.padding[a], padAfter[a], w.dilation[a]);
   const [oh, ow] = [size(h, 0), size(wd, 1)];
   // per image and group: (O / groups, K) @ (K, L), K = C / groups * kh * kw window cells, L = oh * ow
   const k = (c / groups) * kh * kw;
@@ -160,10 +160,10 @@ function convolveTransposed(x: Tensor, weight: Tensor, bias: Tensor | null | und
 function convNd(name: string, dims: 1 | 2, x: Tensor, weight: Tensor, bias: Tensor | null | undefined, options: ConvOptions): Tensor {
   const g = checkConv(name, dims, x, weight, bias, options, false);
   const groups = options.groups ?? 1;
+  const w = windowOf(g, weight.shape.slice(2));
   return withBatch(x, dims + 2, (xb) => {
-    if (dims === 2) return convolve(xb, weight, bias, windowOf(g, weight.shape.slice(2)), [g.padAfter[0]!, g.padAfter[1]!], groups);
-    const y = convolve(tall(xb), tall(weight), bias, windowOf(g, weight.shape.slice(2)), [0, g.padAfter[0]!], groups);
-    return squeeze(y, 2);
+    if (dims === 2) return convolve(xb, weight, bias, w, asPair(g.padAfter, 0), groups);
+    return squeeze(convolve(tall(xb), tall(weight), bias, w, asPair(g.padAfter, 0), groups), 2);
   });
 }
 
@@ -181,10 +181,9 @@ function convTransposeNd(name: string, dims: 1 | 2, x: Tensor, weight: Tensor, b
   const g = checkConv(name, dims, x, weight, bias, options, true);
   const groups = options.groups ?? 1;
   const op = g.outputPadding;
-  const pair = (v: number[], fill: number): [number, number] => (dims === 1 ? [fill, v[0]!] : [v[0]!, v[1]!]);
-  const [sh, sw] = pair(g.stride, 1);
-  const [dh, dw] = pair(g.dilation, 1);
-  const [oph, opw] = pair(op, 0);
+  const [sh, sw] = asPair(g.stride, 1);
+  const [dh, dw] = asPair(g.dilation, 1);
+  const [oph, opw] = asPair(op, 0);
   if (oph >= Math.max(sh, dh) || opw >= Math.max(sw, dw)) {
     throw new Error(`output padding must be smaller than either stride or dilation, but got output_padding_height: ${oph} output_padding_width: ${opw} stride_height: ${sh} stride_width: ${sw} dilation_height: ${dh} dilation_width: ${dw}`);
   }
@@ -196,8 +195,8 @@ function convTransposeNd(name: string, dims: 1 | 2, x: Tensor, weight: Tensor, b
     throw new Error(`Given input size per channel: (${inSize.join(' x ')}). Calculated output size per channel: (${outSize.join(' x ')}). Output size is too small`);
   }
   return withBatch(x, dims + 2, (xb) => {
-    if (dims === 2) return convolveTransposed(xb, weight, bias, w, [outSize[0]!, outSize[1]!], groups);
-    return squeeze(convolveTransposed(tall(xb), tall(weight), bias, w, [1, outSize[0]!], groups), 2);
+    if (dims === 2) return convolveTransposed(xb, weight, bias, w, asPair(outSize, 1), groups);
+    return squeeze(convolveTransposed(tall(xb), tall(weight), bias, w, asPair(outSize, 1), groups), 2);
   });
 }
 

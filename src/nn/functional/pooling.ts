@@ -59,11 +59,8 @@ interface PoolArgs {
 
 /** PyTorch's messages for a size argument of the wrong length, which differ op by op. */
 function lengthMessage(name: string, dims: number, arg: 'kernel_size' | 'stride' | 'padding' | 'dilation'): (got: number) => string {
-  if (name === 'avg_pool1d') return (got) => `avg_pool1d() argument '${arg}' should contain one int (got ${got})`;
-  if (name === 'max_pool1d') {
-    const what = { kernel_size: 'an int, list of ints or', stride: 'None, an int, list of ints, or', padding: 'an int, list of ints, or', dilation: 'an int, list of ints or' }[arg];
-    return (got) => `max_pool1d() ${arg} must be ${what} tuple of ints of size 1 but got size ${got}`;
-  }
+  // (PyTorch's argument parser words the 1-D ops' messages)
+  if (dims === 1) return (got) => `${name}() argument '${arg}' should contain one int (got ${got})`;
   const what = {
     kernel_size: 'must either be', stride: 'must either be omitted,', dilation: 'must be either',
     // (sic) PyTorch's max_pool2d says "must be either be"

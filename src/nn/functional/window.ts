@@ -23,6 +23,7 @@ export function asPair(v: readonly number[], fill: number): [number, number] {
   return v.length === 1 ? [fill, v[0]!] : [v[0]!, v[1]!];
 }
 
+/** The backend's 2-D window from per-axis sizes (one entry each for 1-D ops). */
 export function window(kernel: readonly number[], stride: readonly number[], padding: readonly number[], dilation: readonly number[]): Window2d {
   return {
     kernel: asPair(kernel, 1), stride: asPair(stride, 1), padding: asPair(padding, 0), dilation: asPair(dilation, 1),
