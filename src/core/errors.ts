@@ -37,3 +37,8 @@ export function shapeString(shape: readonly number[]): string {
 export class ZeroDivisionError extends Error {
   override name = 'ZeroDivisionError';
 }
+
+/** An operation or mode that exists in NumPy/PyTorch but not (yet) in kiln (Python's NotImplementedError). */
+export class NotImplementedError extends Error {
+  override name = 'NotImplementedError';
+}

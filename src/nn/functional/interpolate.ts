@@ -5,18 +5,13 @@
  * product with one interpolation matrix per axis (two nonzeros a row), which makes its gradient,
  * and that gradient's, plain matrix products.
  */
-import { ValueError } from '../../core/errors.js';
+import { NotImplementedError, ValueError } from '../../core/errors.js';
 import { tensor } from '../../tensor/creation.js';
 import { matmul } from '../../tensor/ops/linalg.js';
 import { transpose } from '../../tensor/ops/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { positionsTensor, takeAt } from './positions.js';
 import { isFloat, refuseDtype } from './window.js';
-
-/** Python's NotImplementedError, which interpolate raises for unsupported modes and ranks. */
-class NotImplementedError extends Error {
-  override name = 'NotImplementedError';
-}
 
 export type InterpolateMode = 'nearest' | 'linear' | 'bilinear';
 
