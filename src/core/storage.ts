@@ -37,7 +37,10 @@ export class Storage {
     return this.buffer.byteLength;
   }
 
-  /** The whole storage as a typed array of `dtype` (cached: views index into it). */
+  /**
+   * The whole storage as a typed array of `dtype` (cached: views index into it). For complex64 /
+   * complex128 it is a Float32Array / Float64Array of parts: element i is at [2 * i, 2 * i + 1].
+   */
   typed(dtype: DType): TypedArray {
     let a = this.arrays.get(dtype);
     if (!a) {

@@ -116,6 +116,7 @@ type Weak = { weak: WeakScalarKind; value: number | boolean | bigint | ComplexLi
 type Operand = NDArray | Weak;
 
 function toOperand(x: ArrayLike): Operand {
+  if (x instanceof NDArray) return x;
   if (typeof x === 'number' || typeof x === 'boolean' || typeof x === 'bigint') return { weak: weakKind(x), value: x };
   if (isComplexLike(x)) return { weak: 'complex', value: x };
   return asarray(x);

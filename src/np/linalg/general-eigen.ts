@@ -5,8 +5,8 @@
  * normalized as LAPACK's geev leaves them: unit 2-norm, and for complex ones the component of
  * largest modulus made real.
  *
- * Results are split into real and imaginary parts so that callers can build real arrays now and
- * complex ones once kiln has complex dtypes.
+ * Results are split into real and imaginary parts; eig.ts builds real arrays from them when every
+ * eigenvalue is real and complex arrays otherwise.
  */
 
 export interface GeneralEigen {
