@@ -1,6 +1,6 @@
 /**
  * A tour of kiln's NumPy face: the seed's NumPy walkthrough, line by line, with its printed
- * results. Run it with `npm start`.
+ * results. Run it with `npm run tour`.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -151,7 +151,7 @@ export class ProgressBar<T = unknown> implements Iterable<T> {
   }
 
   private redraw(): void {
-    const columns = this.stream.columns ?? 80;
+    const columns = this.stream.columns || 80;
     const bare = formatProgress(this.state(), 0);
     // The bar takes the room the text leaves, so the line never wraps (which would break the \r).
     const room = columns - 1 - bare.length;

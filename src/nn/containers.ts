@@ -1,4 +1,5 @@
 /** Containers: Sequential, ModuleList, ModuleDict (children named '0', '1', ... or by key). */
+import type { Tensor } from '../tensor/tensor.js';
 import { Module } from './module.js';
 
 /** Runs its modules in order, each on the previous one's output. */
@@ -29,10 +30,11 @@ export class Sequential extends Module {
     return this;
   }
 
-  forward(input: unknown): unknown {
-    let x = input;
+  /** Tensor in, tensor out, as the layers it usually holds (a PyTorch script needs no casts). */
+  forward(input: Tensor): Tensor {
+    let x: unknown = input;
     for (const m of this.children()) x = m.forward(x);
-    return x;
+    return x as Tensor;
   }
 
   [Symbol.iterator](): Iterator<Module> {
