@@ -1,7 +1,8 @@
 /*
- * Drivers for elementwise ops and sums: a problem is `outer` rows of `inner` contiguous
- * elements (row strides arbitrary), split over threads in element ranges above a size threshold.
- * Sums are computed in fixed blocks whatever the thread count, so results do not depend on it.
+ * Drivers for elementwise ops and sums. A problem is `outer` rows of `inner` contiguous elements
+ * (row strides arbitrary); above a size threshold it is cut into fixed tickets (threadpool.c).
+ * Sums are computed in fixed blocks, added in order, whatever the thread count, so their results
+ * do not depend on it.
  */
 #include <stdlib.h>
 
@@ -10,11 +11,13 @@
 #define BINARY_PAR_MIN (1L << 17) /* elements; below, waking threads costs more than it saves */
 #define UNARY_PAR_MIN (1L << 14)
 #define SUM_PAR_MIN (1L << 17)
-#define SUM_BLOCK (1L << 16) /* a line is summed in blocks of this many elements, in order */
-#define COL_CHUNK 512L       /* columns summed together (their float64 accumulators stay in L1) */
+#define EW_TICKET (1L << 15)      /* elements per ticket */
+#define SUM_BLOCK (1L << 16)      /* a line is summed in blocks of this many elements, in order */
+#define COL_CHUNK 256L            /* columns summed together (float64 accumulators in L1) */
 
 static long min_l(long a, long b) { return a < b ? a : b; }
-static size_t esize(kiln_dtype dt) { return dt == KILN_F32 ? 4 : 8; }
+static long ceil_div(long a, long b) { return (a + b - 1) / b; }
+static long esize(kiln_dtype dt) { return dt == KILN_F32 ? 4 : 8; }
 
 typedef struct {
   kiln_dtype dt;
@@ -30,11 +33,9 @@ typedef struct {
   int bi;
 } ew_ctx;
 
-static void ew_task(void *ctx, int tid, int nth) {
-  const ew_ctx *x = ctx;
-  const long es = (long)esize(x->dt), total = x->outer * x->inner;
-  /* each thread takes a range of elements, cut at multiples of 16 (whole cache lines) */
-  long lo = total * tid / nth / 16 * 16, hi = tid == nth - 1 ? total : total * (tid + 1) / nth / 16 * 16;
+/* Elements [lo, hi) of the outer x inner problem, row by row. */
+static void ew_range(const ew_ctx *x, long lo, long hi) {
+  const long es = esize(x->dt);
   const kiln_ew_kernels *k = &kiln_k->ew[x->dt];
   while (lo < hi) {
     const long o = lo / x->inner, i = lo % x->inner, n = min_l(x->inner - i, hi - lo);
@@ -49,27 +50,39 @@ static void ew_task(void *ctx, int tid, int nth) {
   }
 }
 
+static void ew_ticket(void *ctx, long t, long *cursor) {
+  const ew_ctx *x = ctx;
+  ew_range(x, t * EW_TICKET, min_l(x->outer * x->inner, (t + 1) * EW_TICKET));
+  (void)cursor;
+}
+
+static void ew_run(const ew_ctx *x, long par_min) {
+  const long total = x->outer * x->inner;
+  if (total < par_min || kiln_get_num_threads() == 1) ew_range(x, 0, total);
+  else kiln_run(ceil_div(total, EW_TICKET), ew_ticket, (void *)x, kiln_get_num_threads());
+}
+
 void kiln_binary(kiln_dtype dt, int op, long outer, long inner, void *out, long os,
                  const void *a, long as, int ai, const void *b, long bs, int bi) {
-  ew_ctx x = {dt, 0, op, outer, inner, out, os, a, as, ai, b, bs, bi};
-  kiln_parallel(ew_task, &x, outer * inner >= BINARY_PAR_MIN ? kiln_get_num_threads() : 1);
+  const ew_ctx x = {dt, 0, op, outer, inner, out, os, a, as, ai, b, bs, bi};
+  ew_run(&x, BINARY_PAR_MIN);
 }
 
 void kiln_unary(kiln_dtype dt, int op, long outer, long inner, void *out, long os, const void *xp, long xs) {
-  ew_ctx x = {dt, 1, op, outer, inner, out, os, xp, xs, 1, NULL, 0, 0};
-  kiln_parallel(ew_task, &x, outer * inner >= UNARY_PAR_MIN ? kiln_get_num_threads() : 1);
+  const ew_ctx x = {dt, 1, op, outer, inner, out, os, xp, xs, 1, NULL, 0, 0};
+  ew_run(&x, UNARY_PAR_MIN);
 }
 
 /* ---- sums ---- */
 
 typedef struct {
   kiln_dtype dt;
-  long rows, len, nblk;
+  long rows, len, nblk, rows_per_ticket;
   const char *x;
   long xs;
   char *out;
   long os;
-  double *partial; /* rows * nblk block sums, when blocks are split over threads */
+  double *partial; /* rows * nblk block sums, for lines longer than a block */
 } sum_ctx;
 
 static void store(kiln_dtype dt, char *out, double v) {
@@ -78,56 +91,52 @@ static void store(kiln_dtype dt, char *out, double v) {
 }
 
 static double block_sum(const sum_ctx *s, long row, long blk) {
-  const long es = (long)esize(s->dt), at = blk * SUM_BLOCK;
-  return kiln_k->ew[s->dt].sum(min_l(SUM_BLOCK, s->len - at), s->x + (row * s->xs + at) * es);
+  const long at = blk * SUM_BLOCK;
+  return kiln_k->ew[s->dt].sum(min_l(SUM_BLOCK, s->len - at), s->x + (row * s->xs + at) * esize(s->dt));
 }
 
-static void sum_rows_task(void *ctx, int tid, int nth) {
+/* A ticket is one block of a long line, or a group of short lines. */
+static void sum_rows_ticket(void *ctx, long t, long *cursor) {
   const sum_ctx *s = ctx;
-  const long es = (long)esize(s->dt);
   if (s->partial) {
-    const long total = s->rows * s->nblk;
-    for (long t = total * tid / nth; t < total * (tid + 1) / nth; t++)
-      s->partial[t] = block_sum(s, t / s->nblk, t % s->nblk);
+    s->partial[t] = block_sum(s, t / s->nblk, t % s->nblk);
     return;
   }
-  for (long r = s->rows * tid / nth; r < s->rows * (tid + 1) / nth; r++) {
-    double v = 0;
-    for (long b = 0; b < s->nblk; b++) v += block_sum(s, r, b);
-    store(s->dt, s->out + r * s->os * es, v);
-  }
+  for (long r = t * s->rows_per_ticket; r < min_l(s->rows, (t + 1) * s->rows_per_ticket); r++)
+    store(s->dt, s->out + r * s->os * esize(s->dt), s->len > 0 ? 0.0 + block_sum(s, r, 0) : 0.0);
+  (void)cursor;
 }
 
 void kiln_sum_rows(kiln_dtype dt, long rows, long len, const void *x, long xs, void *out, long os) {
-  const long es = (long)esize(dt);
+  sum_ctx s = {dt, rows, len, ceil_div(len, SUM_BLOCK), 1, x, xs, out, os, NULL};
   const int nth = rows * len >= SUM_PAR_MIN ? kiln_get_num_threads() : 1;
-  sum_ctx s = {dt, rows, len, len > 0 ? (len + SUM_BLOCK - 1) / SUM_BLOCK : 0, x, xs, out, os, NULL};
-  /* few long rows: split their blocks over the threads, then add each row's block sums in order */
-  if (nth > 1 && rows < 2 * nth && s.nblk > 1) s.partial = malloc(sizeof(double) * rows * s.nblk);
-  kiln_parallel(sum_rows_task, &s, nth);
-  if (s.partial) {
-    for (long r = 0; r < rows; r++) {
-      double v = 0;
-      for (long b = 0; b < s.nblk; b++) v += s.partial[r * s.nblk + b];
-      store(dt, (char *)out + r * os * es, v);
-    }
-    free(s.partial);
+  if (s.nblk <= 1) {
+    s.rows_per_ticket = len > 0 ? ceil_div(SUM_BLOCK, len) : rows;
+    kiln_run(ceil_div(rows, s.rows_per_ticket), sum_rows_ticket, &s, nth);
+    return;
   }
+  s.partial = malloc(sizeof(double) * rows * s.nblk);
+  if (!s.partial) abort();
+  kiln_run(rows * s.nblk, sum_rows_ticket, &s, nth);
+  for (long r = 0; r < rows; r++) {
+    double v = 0;
+    for (long b = 0; b < s.nblk; b++) v += s.partial[r * s.nblk + b];
+    store(dt, (char *)out + r * os * esize(dt), v);
+  }
+  free(s.partial);
 }
 
-static void sum_cols_task(void *ctx, int tid, int nth) {
-  const sum_ctx *s = ctx; /* here rows = columns of the output, len = the summed length */
-  const long es = (long)esize(s->dt), chunks = (s->rows + COL_CHUNK - 1) / COL_CHUNK;
+static void sum_cols_ticket(void *ctx, long t, long *cursor) {
+  const sum_ctx *s = ctx; /* here rows = output columns, len = the summed length */
+  const long es = esize(s->dt), j0 = t * COL_CHUNK, w = min_l(COL_CHUNK, s->rows - j0);
   double acc[COL_CHUNK];
-  for (long c = chunks * tid / nth; c < chunks * (tid + 1) / nth; c++) {
-    const long j0 = c * COL_CHUNK, w = min_l(COL_CHUNK, s->rows - j0);
-    for (long j = 0; j < w; j++) acc[j] = 0;
-    kiln_k->ew[s->dt].sum_cols(s->len, w, s->x + j0 * es, s->xs, acc);
-    for (long j = 0; j < w; j++) store(s->dt, s->out + (j0 + j) * s->os * es, acc[j]);
-  }
+  for (long j = 0; j < w; j++) acc[j] = 0;
+  kiln_k->ew[s->dt].sum_cols(s->len, w, s->x + j0 * es, s->xs, acc);
+  for (long j = 0; j < w; j++) store(s->dt, s->out + (j0 + j) * s->os * es, acc[j]);
+  (void)cursor;
 }
 
 void kiln_sum_cols(kiln_dtype dt, long len, long cols, const void *x, long xs, void *out, long os) {
-  sum_ctx s = {dt, cols, len, 0, x, xs, out, os, NULL};
-  kiln_parallel(sum_cols_task, &s, len * cols >= SUM_PAR_MIN ? kiln_get_num_threads() : 1);
+  sum_ctx s = {dt, cols, len, 0, 0, x, xs, out, os, NULL};
+  kiln_run(ceil_div(cols, COL_CHUNK), sum_cols_ticket, &s, len * cols >= SUM_PAR_MIN ? kiln_get_num_threads() : 1);
 }

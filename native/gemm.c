@@ -1,166 +1,190 @@
 /*
  * Batched GEMM driver, Goto/BLIS style: for each block of NC columns and KC depth, B is packed
- * into column panels (shared by the threads), then each thread packs MC-row blocks of A into
- * row panels and runs the micro-kernel over the tiles. Packing reads any strides, so A^T.B and
- * A.B^T cost the same as A.B. Each C element is computed by one thread in the same order whatever
- * the thread count, so results do not depend on it.
+ * into column panels (shared by the threads), then blocks of rows of A are packed into row
+ * panels and the micro-kernel runs over the tiles. Packing reads any strides, so A^T.B and A.B^T
+ * cost about what A.B does.
+ *
+ * Work is split into tickets (see threadpool.c): per (NC, KC) block, a few tickets pack B's
+ * panels, then each remaining ticket computes a chunk of rows (or, for short wide products,
+ * of columns). A ticket waits until the tickets of the phase before it are done, counted in
+ * `done`. Every C element is computed by the same arithmetic whatever thread runs it, so the
+ * results do not depend on the thread count.
  */
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "kiln.h"
 
-/* Below this many flops a product stays on one thread (waking the others costs more). */
-#define PAR_MIN_FLOPS (2.0 * 96 * 96 * 96)
-/* Batch entries smaller than this are split over threads whole, rather than one by one. */
-#define BATCH_SPLIT_FLOPS (2.0 * 256 * 256 * 256)
+#define PAR_MIN_FLOPS (2.0 * 64 * 64 * 64)      /* below, one thread (waking others costs more) */
+#define BATCH_SPLIT_FLOPS (2.0 * 192 * 192 * 192) /* below, a batch is split by whole entries */
+#define PACK_PANELS 8                             /* B panels packed per ticket */
 
 typedef struct {
   const kiln_gemm_args *g;
   const kiln_gemm_kernels *kr;
-  size_t es;
-  long kc, mc, nc;
-  int batch_split;
-  char *bshared; /* the packed B block, shared by the threads of one product */
-  kiln_barrier bar;
-} gemm_ctx;
+  long es, kc, mc, nc;
+  long rc, cc; /* rows and columns a compute ticket covers (multiples of mr and nr) */
+} gemm_plan;
+
+typedef struct {
+  const gemm_plan *p;
+  char *bpack;      /* the packed block of B */
+  long t0;          /* the first batch entry */
+  _Atomic long done; /* finished tickets */
+} gemm_job;
 
 static long min_l(long a, long b) { return a < b ? a : b; }
+static long max_l(long a, long b) { return a > b ? a : b; }
 static long ceil_div(long a, long b) { return (a + b - 1) / b; }
 
-/* Blocking sizes: KC x NR of B stays in L1 across a row of tiles, MC x KC of A in L2, KC x NC
- * of B in L3. */
 static long tuned(const char *name, long fallback) { /* development knob: KILN_KC etc. */
   const char *v = getenv(name);
   return v && atol(v) > 0 ? atol(v) : fallback;
 }
 
-static void block_sizes(kiln_dtype dt, const kiln_gemm_kernels *kr, long *kc, long *mc, long *nc) {
-  const long es = dt == KILN_F32 ? 4 : 8;
-  *kc = tuned("KILN_KC", 1024 / es);
-  long m = tuned("KILN_MC", (256 * 1024) / (*kc * es)); /* ~256 KiB of packed A */
-  *mc = m < kr->mr ? kr->mr : m / kr->mr * kr->mr;
-  long n = tuned("KILN_NC", 4096);
-  *nc = n < kr->nr ? kr->nr : n / kr->nr * kr->nr;
+/* Blocking: KC x NR of B and MR x KC of A near L1, MC x KC of A in L2, KC x NC of B in L3. */
+static void plan_blocks(gemm_plan *p, int nth) {
+  const kiln_gemm_args *g = p->g;
+  const long mr = p->kr->mr, nr = p->kr->nr;
+  p->kc = tuned("KILN_KC", 1024 / p->es);
+  p->mc = max_l(mr, tuned("KILN_MC", 256 * 1024 / (p->kc * p->es)) / mr * mr); /* ~256 KiB of A */
+  p->nc = max_l(nr, tuned("KILN_NC", 4096) / nr * nr);
+  const long P = ceil_div(g->m, mr), Q = ceil_div(min_l(g->n, p->nc), nr);
+  if (nth <= 1) {
+    p->rc = min_l(p->mc, P * mr);
+    p->cc = p->nc;
+  } else if (P >= 2 * nth) { /* tall: chunks of rows, about two per thread */
+    p->rc = mr * min_l(p->mc / mr, ceil_div(P, 2 * nth));
+    p->cc = p->nc;
+  } else { /* short and wide: chunks of columns */
+    p->rc = min_l(p->mc, P * mr);
+    p->cc = nr * max_l(1, ceil_div(Q, 2 * nth));
+  }
 }
 
-/* Writes a partial (or strided) tile through a scratch tile. */
-static void edge_tile(const gemm_ctx *x, long k, const char *a, const char *b, char *c, long mrb, long nrb,
+/* Tickets of the (jc, .) iterations: `npack` pack B, the rest compute. */
+static long iter_tickets(const gemm_plan *p, long jc, long *npack) {
+  const long ncb = min_l(p->nc, p->g->n - jc);
+  *npack = ceil_div(ceil_div(ncb, p->kr->nr), PACK_PANELS);
+  return *npack + ceil_div(p->g->m, p->rc) * ceil_div(ncb, p->cc);
+}
+
+static long entry_tickets(const gemm_plan *p) {
+  long total = 0, npack;
+  for (long jc = 0; jc < p->g->n; jc += p->nc) total += iter_tickets(p, jc, &npack) * ceil_div(p->g->k, p->kc);
+  return total;
+}
+
+/* Computes a partial (or strided) tile through a scratch tile. */
+static void edge_tile(const gemm_plan *p, long k, const char *a, const char *b, char *c, long mrb, long nrb,
                       int accumulate) {
-  const kiln_gemm_kernels *kr = x->kr;
-  double tmp_store[16 * 64 + 8] __attribute__((aligned(64)));
-  x->kr->micro(k, a, b, tmp_store, kr->nr, 0);
-  const long crs = x->g->crs, ccs = x->g->ccs;
-  if (x->es == 4) {
-    const float *t = (const float *)tmp_store;
-    float *cf = (float *)c;
-    for (long i = 0; i < mrb; i++)
-      for (long j = 0; j < nrb; j++) {
-        float *d = cf + i * crs + j * ccs;
-        *d = (accumulate ? *d : 0.0f) + t[i * kr->nr + j];
+  const long nr = p->kr->nr, crs = p->g->crs, ccs = p->g->ccs;
+  double tmp[16 * 64] __attribute__((aligned(64))); /* mr * nr elements at most */
+  p->kr->micro(k, a, b, tmp, nr, 0);
+  for (long i = 0; i < mrb; i++) {
+    for (long j = 0; j < nrb; j++) {
+      if (p->es == 4) {
+        float *d = (float *)c + i * crs + j * ccs;
+        *d = (accumulate ? *d : 0.0f) + ((const float *)tmp)[i * nr + j];
+      } else {
+        double *d = (double *)c + i * crs + j * ccs;
+        *d = (accumulate ? *d : 0.0) + tmp[i * nr + j];
       }
-  } else {
-    const double *t = tmp_store;
-    double *cd = (double *)c;
-    for (long i = 0; i < mrb; i++)
-      for (long j = 0; j < nrb; j++) {
-        double *d = cd + i * crs + j * ccs;
-        *d = (accumulate ? *d : 0.0) + t[i * kr->nr + j];
-      }
-  }
-}
-
-/* One product (batch entry t) by a team of nth threads; this thread is tid. */
-static void gemm_one(gemm_ctx *x, long t, int tid, int nth, char *bpack) {
-  const kiln_gemm_args *g = x->g;
-  const kiln_gemm_kernels *kr = x->kr;
-  const size_t es = x->es;
-  const long mr = kr->mr, nr = kr->nr, M = g->m, N = g->n, K = g->k;
-  const char *A = (const char *)g->a + (long)g->a_offs[t] * (long)es;
-  const char *B = (const char *)g->b + (long)g->b_offs[t] * (long)es;
-  char *C = (char *)g->c + (long)g->c_offs[t] * (long)es;
-
-  /* split rows between the threads when there are enough, else column panels */
-  const long P = ceil_div(M, mr), Q = ceil_div(N, nr);
-  const int by_rows = nth == 1 || P >= 2 * nth || Q < 2 * nth;
-  long row0 = 0, row1 = M;
-  if (by_rows) {
-    row0 = P * tid / nth * mr;
-    row1 = min_l(M, P * (tid + 1) / nth * mr);
-  }
-  char *apack = kiln_scratch(0, (size_t)(x->mc + mr) * x->kc * es);
-  if (!apack) abort();
-
-  for (long jc = 0; jc < N; jc += x->nc) {
-    const long ncb = min_l(x->nc, N - jc), npan = ceil_div(ncb, nr);
-    /* the column panels this thread packs (and, splitting by columns, computes) */
-    const long q0 = npan * tid / nth, q1 = npan * (tid + 1) / nth;
-    for (long pc = 0; pc < K; pc += x->kc) {
-      const long kcb = min_l(x->kc, K - pc);
-      if (q1 > q0)
-        kr->pack_b(kcb, min_l(ncb, q1 * nr) - q0 * nr, B + (pc * g->brs + (jc + q0 * nr) * g->bcs) * (long)es,
-                   g->brs, g->bcs, bpack + q0 * nr * kcb * (long)es);
-      if (by_rows) kiln_barrier_wait(&x->bar, nth);
-      const long c0 = by_rows ? 0 : q0, c1 = by_rows ? npan : q1;
-      /* even MC blocks over this thread's rows, so no block is a sliver */
-      const long rows = row1 - row0;
-      const long nblk = ceil_div(rows, x->mc);
-      const long mcb_even = nblk ? ceil_div(ceil_div(rows, nblk), mr) * mr : 0;
-      for (long ic = row0; ic < row1; ic += mcb_even) {
-        const long mcb = min_l(mcb_even, row1 - ic);
-        kr->pack_a(mcb, kcb, A + (ic * g->ars + pc * g->acs) * (long)es, g->ars, g->acs, apack);
-        for (long jp = c0; jp < c1; jp++) {
-          const long j = jp * nr, nrb = min_l(nr, ncb - j);
-          const char *bp = bpack + j * kcb * (long)es;
-          for (long ir = 0; ir < mcb; ir += mr) {
-            const long mrb = min_l(mr, mcb - ir);
-            const char *ap = apack + ir * kcb * (long)es;
-            char *cp = C + ((ic + ir) * g->crs + (jc + j) * g->ccs) * (long)es;
-            if (mrb == mr && nrb == nr && g->ccs == 1) kr->micro(kcb, ap, bp, cp, g->crs, pc > 0);
-            else edge_tile(x, kcb, ap, bp, cp, mrb, nrb, pc > 0);
-          }
-        }
-      }
-      if (by_rows) kiln_barrier_wait(&x->bar, nth); /* before B's block is packed over */
     }
   }
 }
 
-static void gemm_task(void *ctx, int tid, int nth) {
-  gemm_ctx *x = ctx;
-  const long batch = x->g->batch;
-  if (x->batch_split) {
-    const size_t bsize = (size_t)x->kc * (x->nc + x->kr->nr) * x->es;
-    char *bpack = tid == 0 ? x->bshared : kiln_scratch(1, bsize);
-    if (!bpack) abort();
-    for (long t = batch * tid / nth; t < batch * (tid + 1) / nth; t++) gemm_one(x, t, 0, 1, bpack);
-  } else {
-    for (long t = 0; t < batch; t++) gemm_one(x, t, tid, nth, x->bshared);
+/*
+ * One ticket. The cursor holds where this thread is in the iteration space (its tickets only
+ * grow): [1] first ticket of the current iteration, [2] batch entry, [3] jc, [4] pc,
+ * [5] its pack tickets, [6] all its tickets; [0] is set once initialised.
+ */
+static void gemm_ticket(void *ctx, long ticket, long *c) {
+  gemm_job *j = ctx;
+  const gemm_plan *p = j->p;
+  const kiln_gemm_args *g = p->g;
+  const kiln_gemm_kernels *kr = p->kr;
+  const long es = p->es, mr = kr->mr, nr = kr->nr;
+  if (!c[0]) {
+    c[0] = 1;
+    c[6] = iter_tickets(p, 0, &c[5]);
   }
+  while (ticket >= c[1] + c[6]) {
+    c[1] += c[6];
+    if ((c[4] += p->kc) >= g->k) {
+      c[4] = 0;
+      if ((c[3] += p->nc) >= g->n) c[3] = 0, c[2]++;
+    }
+    c[6] = iter_tickets(p, c[3], &c[5]);
+  }
+  const long t = j->t0 + c[2], jc = c[3], pc = c[4], local = ticket - c[1];
+  const long kcb = min_l(p->kc, g->k - pc), ncb = min_l(p->nc, g->n - jc), npan = ceil_div(ncb, nr);
+  const char *A = (const char *)g->a + (long)g->a_offs[t] * es;
+  const char *B = (const char *)g->b + (long)g->b_offs[t] * es;
+  char *C = (char *)g->c + (long)g->c_offs[t] * es;
+  int spins = 0;
+  if (local < c[5]) {
+    /* pack some of B's panels, once every tile of the previous block is done with the buffer */
+    while (atomic_load(&j->done) < c[1]) kiln_relax(&spins);
+    const long q0 = local * PACK_PANELS, q1 = min_l(npan, q0 + PACK_PANELS);
+    kr->pack_b(kcb, min_l(ncb, q1 * nr) - q0 * nr, B + (pc * g->brs + (jc + q0 * nr) * g->bcs) * es, g->brs,
+               g->bcs, j->bpack + q0 * nr * kcb * es);
+  } else {
+    while (atomic_load(&j->done) < c[1] + c[5]) kiln_relax(&spins);
+    const long chunk = local - c[5], ncc = ceil_div(ncb, p->cc);
+    const long i0 = chunk / ncc * p->rc, rows = min_l(p->rc, g->m - i0);
+    const long j0 = chunk % ncc * p->cc, j1 = min_l(ncb, j0 + p->cc);
+    char *apack = kiln_scratch(0, (size_t)(p->mc + mr) * p->kc * es);
+    if (!apack) abort();
+    kr->pack_a(rows, kcb, A + (i0 * g->ars + pc * g->acs) * es, g->ars, g->acs, apack);
+    for (long jj = j0; jj < j1; jj += nr) {
+      const long nrb = min_l(nr, ncb - jj);
+      const char *bp = j->bpack + jj * kcb * es;
+      for (long ir = 0; ir < rows; ir += mr) {
+        const long mrb = min_l(mr, rows - ir);
+        const char *ap = apack + ir * kcb * es;
+        char *cp = C + ((i0 + ir) * g->crs + (jc + jj) * g->ccs) * es;
+        if (mrb == mr && nrb == nr && g->ccs == 1) kr->micro(kcb, ap, bp, cp, g->crs, pc > 0);
+        else edge_tile(p, kcb, ap, bp, cp, mrb, nrb, pc > 0);
+      }
+    }
+  }
+  atomic_fetch_add(&j->done, 1);
+}
+
+static size_t bpack_bytes(const gemm_plan *p) { return (size_t)p->kc * (p->nc + p->kr->nr) * p->es; }
+
+/* Small products in a batch: each ticket is a whole entry, on one thread with its own buffers. */
+static void batch_ticket(void *ctx, long t, long *cursor) {
+  const gemm_plan *p = ctx;
+  gemm_job j = {p, kiln_scratch(1, bpack_bytes(p)), t, 0};
+  if (!j.bpack) abort();
+  long c[KILN_CURSOR] = {0};
+  const long total = entry_tickets(p);
+  for (long tk = 0; tk < total; tk++) gemm_ticket(&j, tk, c);
+  (void)cursor;
 }
 
 void kiln_gemm(const kiln_gemm_args *g) {
-  const size_t es = g->dtype == KILN_F32 ? 4 : 8;
   if (g->m <= 0 || g->n <= 0 || g->batch <= 0) return;
+  const long es = g->dtype == KILN_F32 ? 4 : 8;
   if (g->k <= 0) { /* an empty sum: zeros */
-    for (long t = 0; t < g->batch; t++) {
-      char *c = (char *)g->c + (long)g->c_offs[t] * (long)es;
+    for (long t = 0; t < g->batch; t++)
       for (long i = 0; i < g->m; i++)
-        for (long j = 0; j < g->n; j++) memset(c + (i * g->crs + j * g->ccs) * (long)es, 0, es);
-    }
+        for (long jj = 0; jj < g->n; jj++) memset((char *)g->c + ((long)g->c_offs[t] + i * g->crs + jj * g->ccs) * es, 0, es);
     return;
   }
-  gemm_ctx x = {0};
-  x.g = g;
-  x.kr = &kiln_k->gemm[g->dtype];
-  x.es = es;
-  block_sizes(g->dtype, x.kr, &x.kc, &x.mc, &x.nc);
-  x.bshared = kiln_scratch(1, (size_t)x.kc * (x.nc + x.kr->nr) * es);
-  if (!x.bshared) abort();
-
+  gemm_plan p = {g, &kiln_k->gemm[g->dtype], es, 0, 0, 0, 0, 0};
   const double flops = 2.0 * g->m * g->n * g->k;
-  const int nthreads = kiln_get_num_threads();
-  int want = flops * g->batch >= PAR_MIN_FLOPS ? nthreads : 1;
-  x.batch_split = want > 1 && g->batch >= want && flops < BATCH_SPLIT_FLOPS;
-  kiln_parallel(gemm_task, &x, want);
+  const int nth = flops * g->batch >= PAR_MIN_FLOPS ? kiln_get_num_threads() : 1;
+  if (nth > 1 && g->batch >= 2 * nth && flops < BATCH_SPLIT_FLOPS) {
+    plan_blocks(&p, 1);
+    kiln_run(g->batch, batch_ticket, &p, nth);
+    return;
+  }
+  plan_blocks(&p, nth);
+  gemm_job j = {&p, kiln_scratch(1, bpack_bytes(&p)), 0, 0};
+  if (!j.bpack) abort();
+  kiln_run(g->batch * entry_tickets(&p), gemm_ticket, &j, nth);
 }

@@ -6,9 +6,11 @@
 #define KILN_NAME "avx512"
 #define L32 16
 #define L64 8
-/* micro-tiles of 14 x 2 vectors: 28 accumulators + 2 B vectors + 1 broadcast of 32 registers */
-#define MR32 14
-#define NV32 2
+/* float32 micro-tiles of 16 x 16: 16 accumulators, and power-of-two sizes leave no partial
+ * tiles (14 x 32 peaks as high but wastes 9% on the last rows of a 128-row product);
+ * float64 tiles of 14 x 16: 28 accumulators + 2 B vectors + 1 broadcast of the 32 registers */
+#define MR32 16
+#define NV32 1
 #define MR64 14
 #define NV64 2
 #include "kernels.inc"

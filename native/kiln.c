@@ -190,7 +190,7 @@ static napi_value js_binary(napi_env env, napi_callback_info info) {
       !get_array(env, argv[11], dt, &b, &blen) || !get_longs(env, argv + 12, 3, bv))
     return NULL;
   const long op = v[0], outer = v[1], inner = v[2];
-  if (op < KILN_ADD || op > KILN_DIV || (av[2] != 0 && av[2] != 1) || (bv[2] != 0 && bv[2] != 1)) {
+  if (op < KILN_ADD || op > KILN_MIN || (av[2] != 0 && av[2] != 1) || (bv[2] != 0 && bv[2] != 1)) {
     napi_throw_range_error(env, NULL, "kiln native: bad binary arguments");
     return NULL;
   }
@@ -270,7 +270,7 @@ static napi_value js_set_threads(napi_env env, napi_callback_info info) {
   napi_value argv[1];
   long n;
   if (!get_args(env, info, 1, argv) || !get_long(env, argv[0], &n)) return NULL;
-  kiln_set_num_threads((int)(n > 1 << 20 ? 1 << 20 : n));
+  kiln_set_num_threads(n < 1 ? 1 : n > 1024 ? 1024 : (int)n); /* the pool caps it further */
   return NULL;
 }
 

@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 typedef enum { KILN_F32 = 0, KILN_F64 = 1 } kiln_dtype;
-typedef enum { KILN_ADD = 0, KILN_SUB = 1, KILN_MUL = 2, KILN_DIV = 3 } kiln_binop;
+typedef enum { KILN_ADD = 0, KILN_SUB = 1, KILN_MUL = 2, KILN_DIV = 3, KILN_MAX = 4, KILN_MIN = 5 } kiln_binop;
 typedef enum { KILN_EXP = 0, KILN_TANH = 1, KILN_SIGMOID = 2 } kiln_unop;
 
 /* GEMM pieces for one dtype. Packed A holds panels of mr rows (for each p, mr values); packed B
@@ -57,20 +57,18 @@ void kiln_select_isa(const char *wanted);
 
 /* ---- thread pool (threadpool.c) ---- */
 
-/* A task runs on `nthreads` threads; the caller's thread is tid 0. */
-typedef void (*kiln_task)(void *ctx, int tid, int nthreads);
+/* A job is `tickets` work items, each run once as fn(ctx, ticket, cursor), claimed in increasing
+ * order by the participating threads. `cursor` is per-thread state for the job (KILN_CURSOR
+ * zeroed longs), e.g. where the thread is in an iteration space, since its tickets only grow. */
+#define KILN_CURSOR 8
+typedef void (*kiln_ticket_fn)(void *ctx, long ticket, long *cursor);
 void kiln_set_num_threads(int n);
 int kiln_get_num_threads(void);
-/* Runs task on up to `want` threads (1 runs it inline) and returns when every thread is done.
- * If another thread holds the pool (a worker_thread calling in concurrently), runs it on one. */
-void kiln_parallel(kiln_task task, void *ctx, int want);
-
-/* A barrier for the threads of one kiln_parallel call. */
-typedef struct {
-  _Atomic int count;
-  _Atomic int phase;
-} kiln_barrier;
-void kiln_barrier_wait(kiln_barrier *b, int nthreads);
+/* Runs a job on up to `want` threads and returns when every ticket is done. If another thread
+ * holds the pool (a worker_thread calling in concurrently), runs it on the calling thread. */
+void kiln_run(long tickets, kiln_ticket_fn fn, void *ctx, int want);
+/* One step of a wait loop: spin briefly, then yield the core. */
+void kiln_relax(int *spins);
 
 /* ---- drivers ---- */
 

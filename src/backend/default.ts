@@ -11,11 +11,12 @@ import { loadNative } from './native/loader.js';
 const addon = loadNative();
 if (addon) {
   registerBackend(withNativeKernels(cpuBackend, addon));
-  // Large buffers: V8 still allocates them (and frees them at GC), the addon advises their pages
-  // as huge pages before first touch. Below 2 MiB a buffer holds no whole huge page.
+  // Large buffers: V8 still allocates them (and frees them at GC, without waiting for the event
+  // loop as external buffers would), the addon advises their pages as huge pages before first
+  // touch. From 4 MiB, as NumPy does: a smaller buffer holds at most one whole 2 MiB page.
   Storage.setLargeAllocator((bytes) => {
     const buffer = new ArrayBuffer(bytes);
     addon.adviseHugePages(buffer);
     return buffer;
-  }, 2 << 20);
+  }, 4 << 20);
 }

@@ -2,6 +2,11 @@
  * dtypes: names, sizes, storage arrays and NumPy 2's promotion rules (including NEP 50's "weak"
  * Python scalars).
  *
+ * bfloat16 is PyTorch's, not NumPy's: stored like float16 as raw bits in a Uint16Array (see
+ * bfloat16.ts), promoted by PyTorch's rules (with float16 it meets at float32; with integers it
+ * stays bfloat16), accepted by toDType for the tensor face and refused by toNumpyDType, which the
+ * NumPy face resolves its dtype arguments with.
+ *
  * Complex storage: complex64 and complex128 are stored as interleaved (re, im) pairs of float32 /
  * float64, exactly NumPy's memory layout. `Storage.typed('complex64')` is a Float32Array (and
  * `typed('complex128')` a Float64Array) over the whole buffer, so element i of a view lives at
@@ -14,10 +19,13 @@ import { KilnTypeError, OverflowError } from './errors.js';
 
 export const DTYPES = [
   'bool', 'int8', 'uint8', 'int16', 'uint16', 'int32', 'uint32', 'int64', 'uint64',
-  'float16', 'float32', 'float64', 'complex64', 'complex128',
+  'float16', 'float32', 'float64', 'complex64', 'complex128', 'bfloat16',
 ] as const;
 
-/** A dtype name, exactly as NumPy spells it. */
+/**
+ * A dtype name, exactly as NumPy spells it; 'bfloat16' (PyTorch's brain float) belongs to the
+ * tensor face only: NumPy has no such type, and the NumPy face refuses it (see toNumpyDType).
+ */
 export type DType = (typeof DTYPES)[number];
 
 /**
@@ -41,11 +49,12 @@ export interface DTypeInfo {
   readonly kind: DTypeKind;
   readonly itemsize: number;
   /**
-   * The typed array that stores elements (float16 is stored as raw bits in a Uint16Array; a
-   * complex element is two consecutive entries, re then im, of a Float32Array or Float64Array).
+   * The typed array that stores elements (float16 and bfloat16 are stored as raw bits in a
+   * Uint16Array; a complex element is two consecutive entries, re then im, of a Float32Array or
+   * Float64Array).
    */
   readonly array: TypedArrayConstructor;
-  /** NumPy's array-protocol type string (`<f8`), used by .npy files. */
+  /** NumPy's array-protocol type string (`<f8`), used by .npy files (bfloat16: ml_dtypes' `<V2`). */
   readonly typestr: string;
 }
 
@@ -68,6 +77,7 @@ const TABLE: Record<DType, DTypeInfo> = {
   float64: info('float64', 'f', 8, Float64Array, '<f8'),
   complex64: info('complex64', 'c', 8, Float32Array, '<c8'),
   complex128: info('complex128', 'c', 16, Float64Array, '<c16'),
+  bfloat16: info('bfloat16', 'f', 2, Uint16Array, '<V2'),
 };
 
 /** Spellings NumPy accepts besides the canonical names. */
@@ -88,15 +98,31 @@ const ALIASES: Record<string, DType> = {
 /** Anything a dtype argument may be: a name or an alias. */
 export type DTypeLike = DType | string;
 
-/** Resolves a dtype argument to its canonical name, or throws NumPy's error for unknown ones. */
+/**
+ * Resolves a dtype argument to its canonical name, or throws NumPy's error for unknown ones.
+ * Accepts 'bfloat16' (the tensor face's); NumPy's functions resolve with toNumpyDType.
+ */
 export function toDType(dtype: DTypeLike): DType {
   if (typeof dtype === 'string') {
     if (Object.hasOwn(TABLE, dtype)) return dtype as DType;
     const stripped = dtype.replace(/^[<>=|]/, '');
     if (Object.hasOwn(ALIASES, stripped)) return ALIASES[stripped]!;
-    if (Object.hasOwn(TABLE, stripped)) return stripped as DType;
+    if (Object.hasOwn(TABLE, stripped) && stripped !== 'bfloat16') return stripped as DType;
   }
   throw new KilnTypeError(`data type '${String(dtype)}' not understood`);
+}
+
+/** The dtypes NumPy itself has: every kiln dtype but bfloat16. */
+export type NumpyDType = Exclude<DType, 'bfloat16'>;
+
+/**
+ * toDType for the NumPy face: NumPy has no bfloat16, so `np.array(x, {dtype: 'bfloat16'})` and
+ * `a.astype('bfloat16')` raise NumPy's own TypeError ("data type 'bfloat16' not understood").
+ */
+export function toNumpyDType(dtype: DTypeLike): NumpyDType {
+  const d = toDType(dtype);
+  if (d === 'bfloat16') throw new KilnTypeError(`data type '${String(dtype)}' not understood`);
+  return d;
 }
 
 export function dtypeInfo(dtype: DType): DTypeInfo {
@@ -114,10 +140,13 @@ export function complexPart(d: DType): DType {
   return d === 'complex64' ? 'float32' : d === 'complex128' ? 'float64' : d;
 }
 
-/** The complex type whose parts hold a float type: float16 and float32 -> complex64, float64 -> complex128. */
+/**
+ * The complex type whose parts hold a float type: float16, bfloat16 and float32 -> complex64,
+ * float64 -> complex128.
+ */
 export function complexFor(d: DType): 'complex64' | 'complex128' {
   if (isComplex(d)) return d;
-  return d === 'float16' || d === 'float32' ? 'complex64' : 'complex128';
+  return d === 'float16' || d === 'bfloat16' || d === 'float32' ? 'complex64' : 'complex128';
 }
 export const isInteger = (d: DType): boolean => TABLE[d].kind === 'i' || TABLE[d].kind === 'u';
 export const isBool = (d: DType): boolean => d === 'bool';
@@ -148,7 +177,7 @@ export function safeFloatFor(d: DType): DType {
   return k === 'f' || k === 'c' ? d : floatForInteger(d);
 }
 
-/** NumPy 2's `np.promote_types(a, b)`. */
+/** NumPy 2's `np.promote_types(a, b)`; pairs with bfloat16 follow torch.promote_types. */
 export function promoteTypes(a: DType, b: DType): DType {
   if (a === b) return a;
   const ka = TABLE[a].kind;
@@ -160,6 +189,14 @@ export function promoteTypes(a: DType, b: DType): DType {
     const fa = ka === 'c' ? complexPart(a) : ka === 'f' ? a : floatForInteger(a);
     const fb = kb === 'c' ? complexPart(b) : kb === 'f' ? b : floatForInteger(b);
     return complexFor(promoteTypes(fa, fb));
+  }
+  if (a === 'bfloat16' || b === 'bfloat16') {
+    // PyTorch's rules (NumPy has no bfloat16): with integers it stays bfloat16; with float16, whose
+    // range it exceeds and whose precision it lacks, it meets at float32; wider floats win
+    const other = a === 'bfloat16' ? b : a;
+    const k = TABLE[other].kind;
+    if (k === 'i' || k === 'u') return 'bfloat16';
+    return other === 'float16' ? 'float32' : other;
   }
   if (ka === 'f' || kb === 'f') {
     const fa = ka === 'f' ? a : floatForInteger(a);
@@ -184,7 +221,7 @@ export function promoteTypes(a: DType, b: DType): DType {
  */
 const TYPE_NUM: Record<DType, number> = {
   bool: 0, int8: 1, uint8: 2, int16: 3, uint16: 4, int32: 5, uint32: 6, int64: 7, uint64: 8,
-  float32: 11, float64: 12, complex64: 14, complex128: 15, float16: 23,
+  float32: 11, float64: 12, complex64: 14, complex128: 15, float16: 23, bfloat16: 24,
 };
 
 /**

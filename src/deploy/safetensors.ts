@@ -28,7 +28,7 @@ export const MAX_HEADER_BYTES = 100_000_000;
  */
 const ST_DTYPES: readonly (readonly [string, DType | null, number])[] = [
   ['BOOL', 'bool', 1], ['U8', 'uint8', 1], ['I8', 'int8', 1], ['F8_E5M2', null, 1], ['F8_E4M3', null, 1],
-  ['I16', 'int16', 2], ['U16', 'uint16', 2], ['F16', 'float16', 2], ['BF16', null, 2], ['I32', 'int32', 4],
+  ['I16', 'int16', 2], ['U16', 'uint16', 2], ['F16', 'float16', 2], ['BF16', 'bfloat16', 2], ['I32', 'int32', 4],
   ['U32', 'uint32', 4], ['F32', 'float32', 4], ['F64', 'float64', 8], ['I64', 'int64', 8], ['U64', 'uint64', 8],
 ];
 const ST_INFO = new Map(ST_DTYPES.map(([name, dtype, size], rank) => [name, { dtype, size, rank }]));
@@ -41,10 +41,11 @@ export interface SaveOptions {
 
 export interface LoadOptions {
   /**
-   * What to do with BF16 tensors, which kiln has no dtype for: 'error' (the default) refuses the
-   * file; 'float32' loads them as float32 (exactly: bfloat16 is float32 with a shorter mantissa).
+   * How BF16 tensors load: 'bfloat16' (the default) as bfloat16 tensors, bit for bit; 'float32'
+   * widened to float32 (exactly: bfloat16 is float32 with a shorter mantissa); 'error' refuses
+   * the file, as kiln did before it had bfloat16.
    */
-  bfloat16?: 'error' | 'float32';
+  bfloat16?: 'bfloat16' | 'float32' | 'error';
 }
 
 /** One tensor as the header describes it. */
@@ -248,12 +249,16 @@ function readEntry(name: string, value: unknown, fail: (detail: string) => never
 function readTensor(src: ByteSource, header: Header, e: Entry, options: LoadOptions, fn: string, file: string): Tensor {
   const info = ST_INFO.get(e.dtype)!;
   const at = header.dataStart + e.begin;
+  if (e.dtype === 'BF16') {
+    const mode = options.bfloat16 ?? 'bfloat16';
+    if (mode === 'float32') return bfloat16AsFloat32(src, e, at);
+    if (mode === 'error') {
+      throw badFile(fn, file, `tensor '${e.name}' has dtype BF16, which {bfloat16: 'error'} refuses (load it as bfloat16, the default, or with {bfloat16: 'float32'})`);
+    }
+    if (mode !== 'bfloat16') throw new TypeError(`${fn}: bfloat16 must be 'bfloat16', 'float32' or 'error', got ${describe(mode)}`);
+  }
   if (info.dtype === null) {
-    if (e.dtype === 'BF16' && options.bfloat16 === 'float32') return bfloat16AsFloat32(src, e, at);
-    const hint = e.dtype === 'BF16'
-      ? " (load it with {bfloat16: 'float32'}, or save it from PyTorch as float32: t.float())"
-      : ' (convert it to float16 or float32 before saving)';
-    throw badFile(fn, file, `tensor '${e.name}' has dtype ${e.dtype}, which kiln does not support${hint}`);
+    throw badFile(fn, file, `tensor '${e.name}' has dtype ${e.dtype}, which kiln does not support (convert it to float16 or float32 before saving)`);
   }
   const t = Tensor.empty(e.shape, info.dtype);
   const bytes = new Uint8Array(t.storage.buffer, 0, e.end - e.begin);

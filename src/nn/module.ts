@@ -162,6 +162,7 @@ export abstract class Module {
   double(): this { return this.to('float64'); }
   float(): this { return this.to('float32'); }
   half(): this { return this.to('float16'); }
+  bfloat16(): this { return this.to('bfloat16'); }
 
   /** Applies fn to every submodule (children first) and this one, as Module.apply. */
   apply(fn: (m: Module) => void): this {
@@ -197,5 +198,5 @@ export abstract class Module {
 
 function isCastTarget(t: Tensor, target: DType | Device): boolean {
   if (target === 'cpu') return false;
-  return t.dtype === 'float16' || t.dtype === 'float32' || t.dtype === 'float64';
+  return t.dtype === 'float16' || t.dtype === 'bfloat16' || t.dtype === 'float32' || t.dtype === 'float64';
 }

@@ -7,7 +7,7 @@
  */
 import { type ComplexLike, isComplexLike } from '../core/complex.js';
 import {
-  type DType, type DTypeLike, checkPyIntFits, integerRange, isComplex, isInteger, pyIntDType, resultType, toDType, weakKind,
+  type DType, type DTypeLike, checkPyIntFits, integerRange, isComplex, isInteger, pyIntDType, resultType, toNumpyDType, weakKind,
 } from '../core/dtype.js';
 import { KilnTypeError, OverflowError, ValueError } from '../core/errors.js';
 import { contiguousStrides } from '../core/shape.js';
@@ -17,6 +17,7 @@ import { ELEMENTWISE } from '../core/elementwise-ops.js';
 import { NDArray, type ArrayLike } from './ndarray.js';
 import { complexToRealError, writeElement } from './elements.js';
 import { toHalfBits } from '../core/float16.js';
+import { toBfloat16Bits } from '../core/bfloat16.js';
 
 const TYPED_DTYPES: [new (...a: never[]) => ArrayBufferView, DType][] = [
   [Float64Array, 'float64'], [Float32Array, 'float32'], [Int8Array, 'int8'], [Uint8Array, 'uint8'],
@@ -30,7 +31,7 @@ export interface ArrayOptions {
 
 /** np.array: always a new array. */
 export function array(data: ArrayLike, options: ArrayOptions = {}): NDArray {
-  const dtype = options.dtype === undefined ? undefined : toDType(options.dtype);
+  const dtype = options.dtype === undefined ? undefined : toNumpyDType(options.dtype);
   if (data instanceof NDArray) return data.astype(dtype ?? data.dtype);
   return fromJS(data, dtype);
 }
@@ -148,6 +149,7 @@ function writeScalars(out: NDArray, flat: readonly (number | boolean | bigint | 
     if (typeof v === 'object') typed[i] = v.re !== 0 || v.im !== 0 ? 1 : 0; // only bool gets here
     else if (d === 'bool') typed[i] = v !== 0 && v !== false && v !== 0n ? 1 : 0;
     else if (d === 'float16') typed[i] = toHalfBits(Number(v));
+    else if (d === 'bfloat16') typed[i] = toBfloat16Bits(Number(v));
     else {
       if (check && typeof v !== 'boolean') fits(v);
       typed[i] = Number(v); // stores into integer arrays truncate, as Python's int() does

@@ -4,7 +4,7 @@
  */
 import { type ComplexLike, isComplexLike } from '../core/complex.js';
 import {
-  type DType, type DTypeLike, checkPyIntFits, complexPart, isComplex, isInteger, pyIntDType, toDType, weakKind,
+  type DType, type DTypeLike, checkPyIntFits, complexPart, isComplex, isInteger, pyIntDType, toNumpyDType, weakKind,
 } from '../core/dtype.js';
 import { KilnTypeError, ValueError, ZeroDivisionError, shapeString } from '../core/errors.js';
 import { toHalfBits } from '../core/float16.js';
@@ -30,7 +30,7 @@ type Shape = number | readonly number[];
 type Scalar = number | boolean | bigint | ComplexLike;
 
 const dtypeOr = (options: DTypeOption, fallback: DType): DType =>
-  options.dtype === undefined ? fallback : toDType(options.dtype);
+  options.dtype === undefined ? fallback : toNumpyDType(options.dtype);
 
 /**
  * A new array of `shape` filled with `value` (cast to `dtype` as np.copyto casts: floats truncate

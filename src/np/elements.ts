@@ -6,6 +6,7 @@ import { Complex, type ComplexLike, isComplexLike } from '../core/complex.js';
 import { type DType, isBig, isComplex, isInteger } from '../core/dtype.js';
 import { KilnTypeError } from '../core/errors.js';
 import { fromHalfBits, toHalfBits } from '../core/float16.js';
+import { fromBfloat16Bits, toBfloat16Bits } from '../core/bfloat16.js';
 import type { View } from '../core/view.js';
 
 /** A single element as JS holds it: what item(), tolist() and scalar indexing return. */
@@ -17,6 +18,7 @@ export function readElement(v: View, offset: number): number | boolean {
   const raw = v.storage.typed(v.dtype)[offset]!;
   if (v.dtype === 'bool') return raw !== 0;
   if (v.dtype === 'float16') return fromHalfBits(raw as number);
+  if (v.dtype === 'bfloat16') return fromBfloat16Bits(raw as number);
   return typeof raw === 'bigint' ? Number(raw) : raw;
 }
 
@@ -35,6 +37,7 @@ export function readElementExact(v: View, offset: number): number | boolean | bi
   const raw = v.storage.typed(v.dtype)[offset]!;
   if (v.dtype === 'bool') return raw !== 0;
   if (v.dtype === 'float16') return fromHalfBits(raw as number);
+  if (v.dtype === 'bfloat16') return fromBfloat16Bits(raw as number);
   return raw;
 }
 
@@ -77,5 +80,6 @@ export function writeElement(v: View, offset: number, value: number | boolean | 
       arr[offset] = Number.isFinite(n) ? BigInt(Math.trunc(n)) : -(2n ** 63n);
     }
   } else if (v.dtype === 'float16') arr[offset] = toHalfBits(Number(value));
+  else if (v.dtype === 'bfloat16') arr[offset] = toBfloat16Bits(Number(value));
   else arr[offset] = Number(value);
 }

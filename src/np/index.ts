@@ -10,7 +10,7 @@ export type { DType, DTypeLike } from '../core/dtype.js';
 export { Complex, complex } from '../core/complex.js';
 export type { ComplexLike } from '../core/complex.js';
 export type { Scalar } from './elements.js';
-export { promoteTypes, resultType, canCastSafely as canCast } from '../core/dtype.js';
+export { promoteTypes, resultType, canCast } from './dtypes.js';
 export { broadcastShapes } from '../core/shape.js';
 export { ValueError, IndexError, AxisError, OverflowError, ZeroDivisionError } from '../core/errors.js';
 export type { Index, IndexItem } from './indexing.js';

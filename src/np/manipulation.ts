@@ -3,7 +3,7 @@
  * variants, flip, tile, repeat, atleast1d/2d/3d. Joining, tile and repeat always copy (the result
  * dtype is NumPy's result_type of the inputs); split and flip return views, as in NumPy.
  */
-import { type DType, type DTypeLike, dtypeInfo, promoteTypes, resultType, toDType } from '../core/dtype.js';
+import { type DType, type DTypeLike, dtypeInfo, promoteTypes, resultType, toNumpyDType } from '../core/dtype.js';
 import { IndexError, KilnTypeError, ValueError, ZeroDivisionError } from '../core/errors.js';
 import { normalizeAxis, shapesEqual, sizeOf } from '../core/shape.js';
 import { NDArray, type ArrayLike } from './ndarray.js';
@@ -86,7 +86,7 @@ export function concatenate(arrays: readonly ArrayLike[], options: ConcatenateOp
     }
   });
   const out = options.out;
-  const dtype = out?.dtype ?? (options.dtype !== undefined ? toDType(options.dtype) : resultType(...xs.map((x) => x.dtype)));
+  const dtype = out?.dtype ?? (options.dtype !== undefined ? toNumpyDType(options.dtype) : resultType(...xs.map((x) => x.dtype)));
   for (const x of xs) {
     if (!canCastSameKind(x.dtype, dtype)) {
       throw new KilnTypeError(`Cannot cast array data from dtype('${x.dtype}') to dtype('${dtype}') according to the rule 'same_kind'`);

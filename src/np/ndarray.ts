@@ -5,7 +5,7 @@
  */
 import { inspect } from 'node:util';
 import type { Complex, ComplexLike } from '../core/complex.js';
-import { type DType, type DTypeLike, complexPart, dtypeInfo, isComplex, toDType } from '../core/dtype.js';
+import { type DType, type DTypeLike, complexPart, dtypeInfo, isComplex, toNumpyDType } from '../core/dtype.js';
 import { ValueError, shapeString } from '../core/errors.js';
 import {
   broadcastStrides, contiguousStrides, isContiguous, normalizeAxis, shapesEqual, sizeOf,
@@ -253,7 +253,8 @@ export class NDArray implements View {
 
   /** A copy converted to `dtype` with NumPy's casts (float to int truncates; nonzero is true). */
   astype(dtype: DTypeLike, options: { copy?: boolean } = {}): NDArray {
-    const target = toDType(dtype);
+    // (a view the tensor face made over bfloat16 memory may still copy itself)
+    const target = dtype === this.dtype ? this.dtype : toNumpyDType(dtype);
     if (options.copy === false && target === this.dtype) return this;
     const out = NDArray.empty(this.shape, target);
     backendFor(this).elementwise(ELEMENTWISE.copy, [this], out, this.dtype);

@@ -5,7 +5,7 @@
  * 1-D, a 2-D trace) these return a JS number or boolean, as the reductions do.
  */
 import type { Complex } from '../core/complex.js';
-import { type DType, type DTypeLike, complexPart, dtypeInfo, isComplex, promoteTypes, resultType, toDType } from '../core/dtype.js';
+import { type DType, type DTypeLike, complexPart, dtypeInfo, isComplex, promoteTypes, resultType, toNumpyDType } from '../core/dtype.js';
 import { AxisError, IndexError, KilnTypeError, ValueError, shapeString } from '../core/errors.js';
 import { broadcastShapes, broadcastStrides, shapesEqual, sizeOf } from '../core/shape.js';
 import { backendFor } from '../backend/backend.js';
@@ -103,7 +103,7 @@ export function matmul(x1: ArrayLike, x2: ArrayLike, options: MatmulOptions = {}
   }
   let dtype = resultType(a.dtype, b.dtype);
   if (options.dtype !== undefined) {
-    dtype = toDType(options.dtype);
+    dtype = toNumpyDType(options.dtype);
     for (const x of [a, b]) {
       if (!canCastSameKind(x.dtype, dtype)) {
         throw new KilnTypeError(`Cannot cast ufunc 'matmul' input from dtype('${x.dtype}') to dtype('${dtype}') with casting rule 'same_kind'`);

@@ -6,7 +6,7 @@
  */
 import type { Complex } from '../core/complex.js';
 import {
-  type DType, type DTypeLike, canCastSafely, complexPart, dtypeInfo, isComplex, isFloat, isInexact, toDType,
+  type DType, type DTypeLike, canCastSafely, complexPart, dtypeInfo, isComplex, isFloat, isInexact, toNumpyDType,
 } from '../core/dtype.js';
 import { KilnTypeError, ValueError } from '../core/errors.js';
 import { normalizeAxes, normalizeAxis } from '../core/shape.js';
@@ -63,7 +63,7 @@ function finish(result: NDArray): NDArray | number | boolean | Complex {
 }
 
 function optionalDType(dtype: DTypeLike | null | undefined): DType | undefined {
-  return dtype === undefined || dtype === null ? undefined : toDType(dtype);
+  return dtype === undefined || dtype === null ? undefined : toNumpyDType(dtype);
 }
 
 /** Runs a backend reduction of x over `axes` (normalised) into a new array of `outDtype`. */

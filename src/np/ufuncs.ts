@@ -7,7 +7,7 @@ import { type ComplexLike, isComplexLike } from '../core/complex.js';
 import {
   type DType, type DTypeLike, type WeakScalarKind, bigIntRange, canCastSafely, checkPyIntFits, complexPart,
   defaultDTypeFor, dtypeInfo, isComplex, isFloat, isInexact, isInteger, promoteTypes, promoteWithWeak, pyIntFits,
-  resultType, resultTypeWeak, safeFloatFor, toDType, weakKind,
+  resultType, resultTypeWeak, safeFloatFor, toNumpyDType, weakKind,
 } from '../core/dtype.js';
 import { KilnTypeError, ValueError, shapeString } from '../core/errors.js';
 import { ELEMENTWISE, type ElementwiseOp } from '../core/elementwise-ops.js';
@@ -221,7 +221,7 @@ function mayOverlap(a: NDArray, b: NDArray): boolean {
  */
 export function applyUfunc(op: ElementwiseOp, rule: DTypeRule, args: ArrayLike[], options: UfuncOptions = {}): NDArray {
   const operands = args.map(toOperand);
-  const given = options.dtype === undefined ? undefined : toDType(options.dtype);
+  const given = options.dtype === undefined ? undefined : toNumpyDType(options.dtype);
   const resolved = resolve(op, rule, operands, given);
   const outDtype = resolved.out;
   const loop = fitWeakInts(rule, operands, resolved.loop);

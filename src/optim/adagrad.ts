@@ -50,9 +50,9 @@ export class Adagrad extends Optimizer {
           let grad = maximize ? p.grad.neg() : p.grad;
           if (weightDecay !== 0) grad = grad.add(p, { alpha: weightDecay });
           const clr = lr / (1 + (step - 1) * lrDecay);
-          const sum = (state.sum as Tensor).add_(grad.mul(grad));
-          const std = sum.sqrt().add(eps);
-          p.add_(grad.mul(-clr).div(std));
+          const sum = (state.sum as Tensor).addcmul_(grad, grad, { value: 1 });
+          const std = sum.sqrt().add_(eps);
+          p.addcdiv_(grad, std, { value: -clr });
         }
       }
     });

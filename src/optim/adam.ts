@@ -65,8 +65,9 @@ export function adamUpdate(optimizer: Optimizer, group: ParamGroup, decoupled: b
     else if (weightDecay !== 0) grad = grad.add(p, { alpha: weightDecay });
     const expAvg = state.exp_avg as Tensor;
     const expAvgSq = state.exp_avg_sq as Tensor;
+    // in place, as PyTorch (these write straight into the state: no temporaries but the scaled grads)
     expAvg.mul_(beta1).add_(grad, { alpha: 1 - beta1 });
-    expAvgSq.mul_(beta2).add_(grad.mul(1 - beta2).mul(grad));
+    expAvgSq.mul_(beta2).addcmul_(grad, grad, { value: 1 - beta2 });
     const step = Number(stepT.item());
     const biasCorrection1 = 1 - beta1 ** step;
     const biasCorrection2 = 1 - beta2 ** step;
@@ -77,7 +78,7 @@ export function adamUpdate(optimizer: Optimizer, group: ParamGroup, decoupled: b
       maxSq.copy_(maximum(maxSq, expAvgSq));
       second = maxSq;
     }
-    const denom = second.sqrt().div(Math.sqrt(biasCorrection2)).add(eps);
-    p.add_(expAvg.mul(-stepSize).div(denom));
+    const denom = second.sqrt().div_(Math.sqrt(biasCorrection2)).add_(eps);
+    p.addcdiv_(expAvg, denom, { value: -stepSize });
   }
 }

@@ -49,13 +49,24 @@ function filled(sizes: readonly number[], value: Scalar, dtype: DType): Tensor {
 }
 
 /**
+ * An NDArray over a tensor's memory for the tensor face's own element loops. Unlike t.numpy()
+ * it takes any dtype (bfloat16 too, which NumPy does not have): it never reaches the user.
+ */
+function elements(t: Tensor): NDArray {
+  return new NDArray(t.storage, t.dtype, t.shape, t.elementStrides, t.offset, null);
+}
+
+/**
  * torch.tensor(data): a number, nested arrays, a typed array or an NDArray (copied). Floats
  * default to float32; an NDArray keeps its dtype, as torch.tensor does with numpy arrays.
+ * bfloat16 values are rounded as PyTorch rounds them: to float32 first, then to bfloat16.
  */
 export function tensor(data: unknown, options: TensorOptions = {}): Tensor {
   let nd: NDArray;
-  if (data instanceof Tensor) nd = data.numpy({ force: true }).copy();
+  if (data instanceof Tensor) nd = elements(data).copy();
   else if (data instanceof NDArray) nd = data.copy();
+  // JS numbers bound for bfloat16 are read as the floats they are (-0 stays -0), then rounded
+  else if (options.dtype === 'bfloat16' && !ArrayBuffer.isView(data)) nd = npArray(data as never, { dtype: 'float64' });
   else nd = npArray(data as never);
   let dtype = options.dtype ? toDType(options.dtype) : nd.dtype;
   if (!options.dtype && !(data instanceof NDArray) && !(data instanceof Tensor) && !ArrayBuffer.isView(data) && dtype === 'float64') {
@@ -63,7 +74,8 @@ export function tensor(data: unknown, options: TensorOptions = {}): Tensor {
   }
   // JS cannot write 1.0 apart from 1: asking for gradients means a float tensor was meant
   if (!options.dtype && options.requiresGrad && category(dtype) !== 2) dtype = getDefaultDtype();
-  const t = Tensor.fromView(dtype === nd.dtype ? nd : nd.astype(dtype));
+  // the cast runs here rather than through nd.astype, which is NumPy's and refuses bfloat16
+  const t = dtype === nd.dtype ? Tensor.fromView(nd) : launchElementwise(E.copy, [Tensor.fromView(nd)], nd.dtype, dtype);
   return finish(t, options);
 }
 
@@ -133,7 +145,7 @@ export function arange(...args: (number | TensorOptions | undefined)[]): Tensor 
   const n = Math.ceil((end - start) / step);
   const dtype = options.dtype ?? ([start, end, step].every(Number.isInteger) ? 'int64' : getDefaultDtype());
   const out = Tensor.empty([n], dtype);
-  const nd = out.numpy();
+  const nd = elements(out);
   for (let i = 0; i < n; i++) writeElement(nd, i, start + i * step);
   return finish(out, options);
 }
@@ -143,7 +155,7 @@ export function linspace(start: number, end: number, steps: number, options: Ten
   if (!Number.isInteger(steps) || steps < 0) throw new Error('number of steps must be non-negative');
   const dtype = options.dtype ?? getDefaultDtype();
   const out = Tensor.empty([steps], dtype);
-  const nd = out.numpy();
+  const nd = elements(out);
   const step = steps > 1 ? (end - start) / (steps - 1) : 0;
   // PyTorch fills the first half from start and the second half from end, symmetric in rounding
   const half = Math.floor(steps / 2);
@@ -159,7 +171,7 @@ export function eye(n: number, m?: number | TensorOptions, options: TensorOption
   }
   const cols = m ?? n;
   const out = filled([n, cols], 0, options.dtype ?? getDefaultDtype());
-  const nd = out.numpy();
+  const nd = elements(out);
   for (let i = 0; i < Math.min(n, cols); i++) writeElement(nd, i * cols + i, 1);
   return finish(out, options);
 }

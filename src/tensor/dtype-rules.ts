@@ -74,3 +74,23 @@ export function torchResultType(operands: readonly Operand[]): DType {
 }
 
 export const isFloatingPoint = (d: DType): boolean => category(d) === 2;
+
+/**
+ * torchResultType of two operands (a Tensor-like: a tensor or a JS scalar), answering the common
+ * cases (one dtype; a float tensor with a scalar; an integer tensor with an integer) without
+ * building an operand list.
+ */
+export function resultType2(a: { dtype: DType; ndim: number } | number | boolean, b: { dtype: DType; ndim: number } | number | boolean): DType {
+  if (typeof a === 'object') {
+    if (typeof b === 'object') {
+      if (a.dtype === b.dtype) return a.dtype;
+    } else if (typeof b === 'number') {
+      const c = category(a.dtype);
+      if (c === 2 || (c === 1 && Number.isInteger(b))) return a.dtype;
+    }
+  } else if (typeof b === 'object' && typeof a === 'number') {
+    const c = category(b.dtype);
+    if (c === 2 || (c === 1 && Number.isInteger(a))) return b.dtype;
+  }
+  return torchResultType([a, b]);
+}

@@ -8,9 +8,10 @@ export {
   add, sub, mul, div, trueDivide, floorDivide, remainder, pow, neg, negative, abs, square, exp, log, log2, log10,
   log1p, expm1, sqrt, rsqrt, sin, cos, tan, asin, acos, atan, sinh, cosh, tanh, sigmoid, reciprocal, floor, ceil,
   trunc, sign, round, relu, silu, softplus, eq, ne, lt, le, gt, ge, logicalAnd, logicalOr, logicalXor, logicalNot,
-  isnan, isinf, isfinite, maximum, minimum, clamp, clamp as clip, where, maskedFill, clone,
+  isnan, isinf, isfinite, maximum, minimum, clamp, clamp as clip, clampMin, clampMax, where, maskedFill, clone,
+  addcmul, addcdiv, lerp,
 } from './ops/pointwise.js';
-export type { AlphaOptions, DivOptions } from './ops/pointwise.js';
+export type { AlphaOptions, DivOptions, ValueOptions } from './ops/pointwise.js';
 export {
   sum, mean, prod, var_ as var, std, amax, amin, max, min, argmax, argmin, all, any, logsumexp, softmax, logSoftmax,
   cumsum,

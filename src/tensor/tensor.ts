@@ -4,7 +4,7 @@
  * PyTorch users know, each a one-line call into an op.
  */
 import { inspect } from 'node:util';
-import type { DType } from '../core/dtype.js';
+import { type DType, dtypeInfo } from '../core/dtype.js';
 import { contiguousStrides, isContiguous, sizeOf } from '../core/shape.js';
 import { Storage, type Device } from '../core/storage.js';
 import type { View } from '../core/view.js';
@@ -18,13 +18,14 @@ import * as red from './ops/reduce.js';
 import * as shp from './ops/shape.js';
 import * as idx from './ops/indexing.js';
 import * as lin from './ops/linalg.js';
+import * as special from './ops/special.js';
 import * as rnd from './random.js';
 import { onesLike } from './creation.js';
 import type { Scalar, TensorLike } from './types.js';
 
 /** PyTorch's legacy type names, used in error messages (`torch.FloatTensor`). */
 const TYPE_NAMES: Partial<Record<DType, string>> = {
-  float32: 'FloatTensor', float64: 'DoubleTensor', float16: 'HalfTensor', int64: 'LongTensor',
+  float32: 'FloatTensor', float64: 'DoubleTensor', float16: 'HalfTensor', bfloat16: 'BFloat16Tensor', int64: 'LongTensor',
   int32: 'IntTensor', int16: 'ShortTensor', int8: 'CharTensor', uint8: 'ByteTensor', bool: 'BoolTensor',
 };
 
@@ -117,7 +118,7 @@ export class Tensor implements View {
   }
 
   elementSize(): number {
-    return this.numpy().itemsize;
+    return dtypeInfo(this.dtype).itemsize;
   }
 
   /** `torch.FloatTensor` and friends, for messages. */
@@ -176,6 +177,8 @@ export class Tensor implements View {
 
   /** An NDArray sharing this tensor's memory (CPU tensors that don't require grad). */
   numpy(options: { force?: boolean } = {}): NDArray {
+    // NumPy has no bfloat16 (PyTorch's TypeError, force or not)
+    if (this.dtype === 'bfloat16') throw new TypeError('Got unsupported ScalarType BFloat16');
     if (this.requiresGrad && !options.force) {
       throw new Error("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.");
     }
@@ -184,7 +187,7 @@ export class Tensor implements View {
 
   /** Nested JS arrays (numbers; booleans for bool tensors); a 0-d tensor gives its number. */
   tolist(): import('../np/ndarray.js').NestedList {
-    return this.numpy({ force: true }).tolist();
+    return new NDArray(this.storage, this.dtype, this.shape, this.elementStrides, this.offset, null).tolist();
   }
 
   /** The value of a one-element tensor. */
@@ -203,6 +206,7 @@ export class Tensor implements View {
   float(): Tensor { return this.to('float32'); }
   double(): Tensor { return this.to('float64'); }
   half(): Tensor { return this.to('float16'); }
+  bfloat16(): Tensor { return this.to('bfloat16'); }
   long(): Tensor { return this.to('int64'); }
   int(): Tensor { return this.to('int32'); }
   short(): Tensor { return this.to('int16'); }
@@ -239,9 +243,29 @@ export class Tensor implements View {
   exp(): Tensor { return pw.exp(this); }
   log(): Tensor { return pw.log(this); }
   log1p(): Tensor { return pw.log1p(this); }
+  log2(): Tensor { return pw.log2(this); }
+  log10(): Tensor { return pw.log10(this); }
+  expm1(): Tensor { return pw.expm1(this); }
   sin(): Tensor { return pw.sin(this); }
   cos(): Tensor { return pw.cos(this); }
+  tan(): Tensor { return pw.tan(this); }
+  asin(): Tensor { return pw.asin(this); }
+  acos(): Tensor { return pw.acos(this); }
+  atan(): Tensor { return pw.atan(this); }
+  sinh(): Tensor { return pw.sinh(this); }
+  cosh(): Tensor { return pw.cosh(this); }
   tanh(): Tensor { return pw.tanh(this); }
+  erf(): Tensor { return special.erf(this); }
+  gelu(options?: { approximate?: 'none' | 'tanh' }): Tensor { return special.gelu(this, options); }
+  negative(): Tensor { return pw.neg(this); }
+  remainder(other: TensorLike): Tensor { return pw.remainder(this, other); }
+  floorDivide(other: TensorLike): Tensor { return pw.floorDivide(this, other); }
+  /** this + value * t1 * t2. */
+  addcmul(tensor1: Tensor, tensor2: Tensor, options?: pw.ValueOptions): Tensor { return pw.addcmul(this, tensor1, tensor2, options); }
+  /** this + value * t1 / t2. */
+  addcdiv(tensor1: Tensor, tensor2: Tensor, options?: pw.ValueOptions): Tensor { return pw.addcdiv(this, tensor1, tensor2, options); }
+  /** this + weight * (end - this). */
+  lerp(end: Tensor, weight: number | Tensor): Tensor { return pw.lerp(this, end, weight); }
   sigmoid(): Tensor { return pw.sigmoid(this); }
   relu(): Tensor { return pw.relu(this); }
   square(): Tensor { return pw.square(this); }
@@ -253,6 +277,8 @@ export class Tensor implements View {
   sign(): Tensor { return pw.sign(this); }
   clamp(min?: number | Tensor | null, max?: number | Tensor | null): Tensor { return pw.clamp(this, min, max); }
   clip(min?: number | Tensor | null, max?: number | Tensor | null): Tensor { return pw.clamp(this, min, max); }
+  clampMin(min: number | Tensor): Tensor { return pw.clampMin(this, min); }
+  clampMax(max: number | Tensor): Tensor { return pw.clampMax(this, max); }
   maximum(other: Tensor): Tensor { return pw.maximum(this, other); }
   minimum(other: Tensor): Tensor { return pw.minimum(this, other); }
   eq(other: TensorLike): Tensor { return pw.eq(this, other); }
@@ -264,21 +290,35 @@ export class Tensor implements View {
   logicalNot(): Tensor { return pw.logicalNot(this); }
   logicalAnd(other: TensorLike): Tensor { return pw.logicalAnd(this, other); }
   logicalOr(other: TensorLike): Tensor { return pw.logicalOr(this, other); }
+  logicalXor(other: TensorLike): Tensor { return pw.logicalXor(this, other); }
   isnan(): Tensor { return pw.isnan(this); }
+  isinf(): Tensor { return pw.isinf(this); }
+  isfinite(): Tensor { return pw.isfinite(this); }
   where(condition: Tensor, other: TensorLike): Tensor { return pw.where(condition, this, other); }
   maskedFill(mask: Tensor, value: Scalar | Tensor): Tensor { return pw.maskedFill(this, mask, value); }
 
   // in place (PyTorch's trailing underscore)
-  add_(other: TensorLike, options?: pw.AlphaOptions): this { return pw.inPlace(this, pw.add(this, other, options)); }
-  sub_(other: TensorLike, options?: pw.AlphaOptions): this { return pw.inPlace(this, pw.sub(this, other, options)); }
-  mul_(other: TensorLike): this { return pw.inPlace(this, pw.mul(this, other)); }
-  div_(other: TensorLike, options?: pw.DivOptions): this { return pw.inPlace(this, pw.div(this, other, options)); }
+  // without a graph to record, these write straight into this tensor (no temporary)
+  add_(other: TensorLike, options?: pw.AlphaOptions): this { return pw.add_(this, other, options); }
+  sub_(other: TensorLike, options?: pw.AlphaOptions): this { return pw.sub_(this, other, options); }
+  mul_(other: TensorLike): this { return pw.mul_(this, other); }
+  div_(other: TensorLike, options?: pw.DivOptions): this { return pw.div_(this, other, options); }
   pow_(exponent: TensorLike): this { return pw.inPlace(this, pw.pow(this, exponent)); }
-  neg_(): this { return pw.inPlace(this, pw.neg(this)); }
-  exp_(): this { return pw.inPlace(this, pw.exp(this)); }
-  sqrt_(): this { return pw.inPlace(this, pw.sqrt(this)); }
-  relu_(): this { return pw.inPlace(this, pw.relu(this)); }
-  clamp_(min?: number | Tensor | null, max?: number | Tensor | null): this { return pw.inPlace(this, pw.clamp(this, min, max)); }
+  neg_(): this { return pw.neg_(this); }
+  negative_(): this { return pw.neg_(this); }
+  exp_(): this { return pw.exp_(this); }
+  sqrt_(): this { return pw.sqrt_(this); }
+  relu_(): this { return pw.relu_(this); }
+  clamp_(min?: number | Tensor | null, max?: number | Tensor | null): this { return pw.clamp_(this, min, max); }
+  clip_(min?: number | Tensor | null, max?: number | Tensor | null): this { return pw.clamp_(this, min, max); }
+  clampMin_(min: number | Tensor): this { return pw.clampMin_(this, min); }
+  clampMax_(max: number | Tensor): this { return pw.clampMax_(this, max); }
+  /** this += value * t1 * t2, in place. */
+  addcmul_(tensor1: Tensor, tensor2: Tensor, options?: pw.ValueOptions): this { return pw.addcmul_(this, tensor1, tensor2, options); }
+  /** this += value * t1 / t2, in place. */
+  addcdiv_(tensor1: Tensor, tensor2: Tensor, options?: pw.ValueOptions): this { return pw.addcdiv_(this, tensor1, tensor2, options); }
+  /** this += weight * (end - this), in place. */
+  lerp_(end: Tensor, weight: number | Tensor): this { return pw.lerp_(this, end, weight); }
   maskedFill_(mask: Tensor, value: Scalar | Tensor): this { return pw.inPlace(this, pw.maskedFill(this, mask, value)); }
   copy_(src: TensorLike): this { return pw.copy_(this, src); }
   fill_(value: Scalar | Tensor): this { return pw.fill_(this, value); }
@@ -310,7 +350,7 @@ export class Tensor implements View {
   logsumexp(dim: red.Dims, keepdim?: boolean): Tensor { return red.logsumexp(this, dim, keepdim); }
   softmax(dim: number): Tensor { return red.softmax(this, dim); }
   logSoftmax(dim: number): Tensor { return red.logSoftmax(this, dim); }
-  cumsum(dim: number): Tensor { return red.cumsum(this, dim); }
+  cumsum(dim: number, options?: red.DtypeOption): Tensor { return red.cumsum(this, dim, options); }
   all(dim?: number, keepdim?: boolean): Tensor { return red.all(this, dim, keepdim); }
   any(dim?: number, keepdim?: boolean): Tensor { return red.any(this, dim, keepdim); }
 

@@ -51,9 +51,9 @@ function normalise(d: Described): Val[] {
   return d.data.map((v) => (typeof v === 'number' && isInteger(d.dtype) ? String(v) : v));
 }
 
-function assertTensor(t: kiln.Tensor | undefined, want: Described, label: string): void {
+function assertTensor(t: kiln.Tensor | undefined, want: Described, label: string, dtype = want.dtype): void {
   assert.ok(t instanceof kiln.Tensor, `${label}: missing`);
-  assert.equal(t.dtype, want.dtype === 'bfloat16' ? 'float32' : want.dtype, `${label}: dtype`);
+  assert.equal(t.dtype, dtype, `${label}: dtype`);
   assert.deepEqual(t.shape, want.shape, `${label}: shape`);
   const got = values(t).map((v) => (typeof v === 'number' && isInteger(t.dtype) ? String(v) : v));
   assert.deepEqual(got, normalise(want), `${label}: values`);
@@ -72,6 +72,7 @@ function sampleState(): Record<string, kiln.Tensor> {
     'strided': kiln.arange(20, { dtype: 'int32' }).get('::3'),
     'expanded': kiln.tensor([1, 2], { dtype: 'int16' }).unsqueeze(0).expand(3, 2),
     'half': kiln.tensor([0.5, -2, 65504, Infinity], { dtype: 'float16' }),
+    'bf16': kiln.tensor([0.1, -2.5, 3e38, -Infinity], { dtype: 'bfloat16' }),
     'big': kiln.tensor([2n ** 62n + 1n, -(2n ** 63n)] as never, { dtype: 'int64' }),
     'i8': kiln.tensor([-128, 127], { dtype: 'int8' }),
     'u8': kiln.tensor([0, 255], { dtype: 'uint8' }),
@@ -116,7 +117,6 @@ function torchResult(i: number): TorchResult {
 
 describe('files PyTorch wrote load in kiln', () => {
   for (const [file, want] of Object.entries(expected.files)) {
-    if (file === 'torch_bf16.safetensors') continue;
     it(file, () => {
       const path = join(FIXTURES, file);
       const loaded = kiln.load(path);
@@ -140,15 +140,19 @@ describe('files PyTorch wrote load in kiln', () => {
     got.forEach((v, i) => assert.ok(Math.abs(v - (want.output!.data[i] as number)) < 1e-6, `output[${i}]: ${v}`));
   });
 
-  it('BF16 is refused by default, and loads exactly as float32 on request', () => {
+  it('BF16 loads as bfloat16 by default, exactly as float32 on request, and is refused with {bfloat16: "error"}', () => {
     const path = join(FIXTURES, 'torch_bf16.safetensors');
-    assert.throws(() => kiln.load(path), (e: Error) => {
+    const want = expected.files['torch_bf16.safetensors']!.tensors;
+    const loaded = kiln.load(path);
+    for (const [name, d] of Object.entries(want)) assertTensor(loaded[name], d, name);
+    assert.equal(loaded.w!.dtype, 'bfloat16');
+    const widened = kiln.load(path, { bfloat16: 'float32' });
+    for (const [name, d] of Object.entries(want)) assertTensor(widened[name], d, name, d.dtype === 'bfloat16' ? 'float32' : d.dtype);
+    assert.throws(() => kiln.load(path, { bfloat16: 'error' }), (e: Error) => {
       assert.equal(e.name, 'ValueError');
-      assert.match(e.message, /^kiln\.load: .*torch_bf16\.safetensors: tensor 'w' has dtype BF16, which kiln does not support \(load it with \{bfloat16: 'float32'\}/);
+      assert.match(e.message, /^kiln\.load: .*torch_bf16\.safetensors: tensor 'w' has dtype BF16, which \{bfloat16: 'error'\} refuses/);
       return true;
     });
-    const loaded = kiln.load(path, { bfloat16: 'float32' });
-    for (const [name, d] of Object.entries(expected.files['torch_bf16.safetensors']!.tensors)) assertTensor(loaded[name], d, name);
   });
 });
 
@@ -182,7 +186,7 @@ describe('files kiln writes', () => {
     const n = Number(new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(0, true));
     assert.equal(n % 8, 0);
     const header = JSON.parse(Buffer.from(bytes.subarray(8, 8 + n)).toString('utf8'));
-    const sizes: Record<string, number> = { F64: 8, I64: 8, F32: 4, I32: 4, F16: 2, I16: 2, I8: 1, U8: 1, BOOL: 1 };
+    const sizes: Record<string, number> = { F64: 8, I64: 8, F32: 4, I32: 4, F16: 2, BF16: 2, I16: 2, I8: 1, U8: 1, BOOL: 1 };
     for (const info of Object.values(header) as { dtype: string; data_offsets: [number, number] }[]) {
       assert.equal(info.data_offsets[0] % sizes[info.dtype]!, 0, `${info.dtype} aligned`);
     }

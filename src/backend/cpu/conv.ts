@@ -1,13 +1,16 @@
 /**
  * CPU im2col (unfold) and col2im (fold): the two kernels behind convolution, transposed
  * convolution, average pooling and nn.functional.unfold/fold. They are each other's adjoint, so
- * each one's gradient is the other. Any strides on either side; every dtype whose typed array
- * holds the value itself (not float16's bits or complex pairs, which callers refuse for fold).
+ * each one's gradient is the other. Any strides on either side; every real dtype (float16 and
+ * bfloat16, stored as bits, are copied as they are by unfold and decoded to add by fold); not
+ * complex pairs, which callers refuse.
  *
  * The window geometry is the same for every (n, c) plane, so it is worked out once per call as a
  * table of (column cell, input cell) offset pairs; each plane is then one branch-free loop over
  * the table, which stays fast on the small images where per-row loops would cost more than the copy.
  */
+import { fromHalfBits, toHalfBits } from '../../core/float16.js';
+import { fromBfloat16Bits, toBfloat16Bits } from '../../core/bfloat16.js';
 import type { View } from '../../core/view.js';
 import type { Window2d } from '../backend.js';
 
@@ -96,6 +99,21 @@ export function foldCpu(cols: View, out: View, w: Window2d): void {
   const n = colInside.length;
   const [H, W] = out.shape.slice(2) as [number, number];
   const [sh, sw] = out.elementStrides.slice(2) as [number, number];
+  const codec: [(bits: number) => number, (value: number) => number] | null = out.dtype === 'float16'
+    ? [fromHalfBits, toHalfBits]
+    : out.dtype === 'bfloat16' ? [fromBfloat16Bits, toBfloat16Bits] : null;
+  if (codec) {
+    // values stored as bit patterns: decode, add (rounding each sum as the dtype does), encode
+    const [decode, encode] = codec;
+    eachPlane(cols, out, (cBase, oBase) => {
+      for (let h = 0; h < H; h++) for (let v = 0; v < W; v++) dst[oBase + h * sh + v * sw] = 0;
+      for (let k = 0; k < n; k++) {
+        const at = oBase + image[k]!;
+        dst[at] = encode(decode(dst[at]!) + decode(src[cBase + colInside[k]!]!));
+      }
+    });
+    return;
+  }
   eachPlane(cols, out, (cBase, oBase) => {
     for (let h = 0; h < H; h++) for (let v = 0; v < W; v++) dst[oBase + h * sh + v * sw] = zero;
     for (let k = 0; k < n; k++) dst[oBase + image[k]!] += src[cBase + colInside[k]!]!;

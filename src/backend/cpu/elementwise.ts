@@ -28,6 +28,7 @@ function readExpr(dtype: DType, domain: Domain, i: number, lowWord = false): str
   const ref = `A${i}[p${i}]`;
   if (domain === 'big') return isBig(dtype) ? ref : `BigInt(${ref})`;
   if (dtype === 'float16') return `H.halfToNum(${ref})`;
+  if (dtype === 'bfloat16') return `H.bf16ToNum(${ref})`;
   if (isBig(dtype)) {
     const lo = `A${i}[2 * p${i}]`;
     if (lowWord) return lo;
@@ -65,12 +66,15 @@ function storeExpr(dtype: DType, domain: Domain, value: string, returnsBool: boo
     if (dtype === 'bool') return `(${value}) !== 0n ? 1 : 0`;
     const info = dtypeInfo(dtype);
     if (dtype === 'float32') return `H.bigToF32(${value})`;
+    // PyTorch makes a bfloat16 from an int64 through one float32 rounding
+    if (dtype === 'bfloat16') return `H.numToBf16(H.bigToF32(${value}))`;
     if (info.kind === 'f') return storeExpr(dtype, 'num', `Number(${value})`, false);
     const bits = info.itemsize * 8;
     return `Number(BigInt.as${info.kind === 'u' ? 'Uint' : 'Int'}N(${bits}, ${value}))`;
   }
   if (dtype === 'bool') return `(${value}) !== 0 ? 1 : 0`;
   if (dtype === 'float16') return `H.numToHalf(${value})`;
+  if (dtype === 'bfloat16') return `H.numToBf16(${value})`;
   return value;
 }
 
@@ -89,6 +93,7 @@ function castExpr(dtype: DType, domain: Domain, value: string): string {
     case 'int32': return `((${value}) | 0)`;
     case 'uint32': return `((${value}) >>> 0)`;
     case 'float16': return `H.roundToHalf(${value})`;
+    case 'bfloat16': return `H.roundToBf16(${value})`;
     case 'float32': return `Math.fround(${value})`;
     default: return value;
   }
@@ -227,7 +232,7 @@ function plan(op: ElementwiseOp, loop: DType, inDtypes: DType[], outDtype: DType
     if (isBig(outDtype)) {
       return { run: compile(1, 'const x = A0[2 * p0];', 'O[2 * o] = x; O[2 * o + 1] = A0[2 * p0 + 1];', tag), inWords: [true], outWords: true };
     }
-    if (complexPart(outDtype) !== 'float32') {
+    if (complexPart(outDtype) !== 'float32' && outDtype !== 'bfloat16') {
       const narrow = (outInfo.kind === 'i' || outInfo.kind === 'u') && outInfo.itemsize <= 4;
       const read = readExpr(inDtypes[0]!, 'num', 0, narrow);
       return { run: compile(1, realReads([read]), storeAny(outDtype, 'num', 'x', false), tag), inWords: [true], outWords: false };

@@ -5,6 +5,7 @@
  */
 import { type DType, dtypeInfo } from '../../core/dtype.js';
 import { fromHalfBits, toHalfBits } from '../../core/float16.js';
+import { fromBfloat16Bits, toBfloat16Bits } from '../../core/bfloat16.js';
 import { isContiguous, sizeOf } from '../../core/shape.js';
 import type { View } from '../../core/view.js';
 
@@ -51,6 +52,7 @@ function locate(v: View): (p: number) => number {
 function adder(dtype: DType): Add {
   if (dtype === 'bool') return (a, b) => (a || b ? 1 : 0);
   if (dtype === 'float16') return (a, b) => toHalfBits(fromHalfBits(a as number) + fromHalfBits(b as number));
+  if (dtype === 'bfloat16') return (a, b) => toBfloat16Bits(fromBfloat16Bits(a as number) + fromBfloat16Bits(b as number));
   return (a, b) => (a as number) + (b as number);
 }
 

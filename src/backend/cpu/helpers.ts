@@ -6,6 +6,7 @@
 import { erf } from './special-functions.js';
 import { ValueError } from '../../core/errors.js';
 import { fromHalfBits, roundToHalf, toHalfBits } from '../../core/float16.js';
+import { fromBfloat16Bits, roundToBfloat16, toBfloat16Bits } from '../../core/bfloat16.js';
 
 const INT64_MIN = -(2n ** 63n);
 
@@ -665,6 +666,12 @@ export const ELEMENTWISE_HELPERS = {
   numToHalf: toHalfBits,
   /** Rounds to the nearest float16 value. */
   roundToHalf,
+  /** Reads a bfloat16 bit pattern. */
+  bf16ToNum: fromBfloat16Bits,
+  /** Rounds to bfloat16 (through float32, as PyTorch) and returns its bit pattern. */
+  numToBf16: toBfloat16Bits,
+  /** Rounds to the nearest bfloat16 value. */
+  roundToBf16: roundToBfloat16,
   /** int64/uint64 to float32 with one rounding (through float64 first would round twice). */
   bigToF32: (a: bigint): number => {
     const n = Number(a);

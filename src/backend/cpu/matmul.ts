@@ -21,6 +21,7 @@ function numberReader(dtype: DType, boolDomain: boolean): (raw: Raw) => number {
     return (raw) => (read(raw) !== 0 ? 1 : 0); // NumPy casts to bool before a bool matmul
   }
   if (dtype === 'float16') return (raw) => H.halfToNum(raw as number);
+  if (dtype === 'bfloat16') return (raw) => H.bf16ToNum(raw as number);
   if (dtype === 'int64' || dtype === 'uint64') return (raw) => Number(raw);
   return (raw) => raw as number;
 }
@@ -28,6 +29,7 @@ function numberReader(dtype: DType, boolDomain: boolean): (raw: Raw) => number {
 /** Converts a stored element to an int32 (C's wrap for wider values, truncation for floats). */
 function int32Reader(dtype: DType): (raw: Raw) => number {
   if (dtype === 'float16') return (raw) => Math.trunc(H.halfToNum(raw as number)) | 0;
+  if (dtype === 'bfloat16') return (raw) => Math.trunc(H.bf16ToNum(raw as number)) | 0;
   if (dtype === 'int64' || dtype === 'uint64') return (raw) => Number(BigInt.asIntN(32, raw as bigint));
   if (dtype === 'float32' || dtype === 'float64') return (raw) => Math.trunc(raw as number) | 0;
   return (raw) => (raw as number) | 0;
@@ -36,6 +38,7 @@ function int32Reader(dtype: DType): (raw: Raw) => number {
 function bigReader(dtype: DType): (raw: Raw) => bigint {
   if (dtype === 'int64' || dtype === 'uint64') return (raw) => raw as bigint;
   if (dtype === 'float16') return (raw) => H.numToBig(H.halfToNum(raw as number));
+  if (dtype === 'bfloat16') return (raw) => H.numToBig(H.bf16ToNum(raw as number));
   if (dtype === 'float32' || dtype === 'float64') return (raw) => H.numToBig(raw as number);
   return (raw) => BigInt(raw as number);
 }
@@ -170,6 +173,7 @@ function matmulFloat(a: View, b: View, out: View, g: Geometry): boolean {
         if (big) dst[at] = out.dtype === 'int64' ? BigInt(v) : BigInt.asUintN(64, BigInt(v));
         else if (boolDomain) dst[at] = v !== 0 ? 1 : 0;
         else if (out.dtype === 'float16') dst[at] = H.numToHalf(v);
+        else if (out.dtype === 'bfloat16') dst[at] = H.numToBf16(v);
         else dst[at] = v;
       }
     }

@@ -3,6 +3,8 @@
  * PyTorch returns) come from the take/put kernels. Like im2col, the windows are listed once per
  * call (the cells inside the input, per output cell) and every plane reuses the list.
  */
+import { fromHalfBits } from '../../core/float16.js';
+import { fromBfloat16Bits } from '../../core/bfloat16.js';
 import type { View } from '../../core/view.js';
 import type { Window2d } from '../backend.js';
 
@@ -58,6 +60,9 @@ export function maxPoolCpu(x: View, out: View, positions: View, w: Window2d): vo
   const [on, oc, oy, ox] = out.elementStrides as [number, number, number, number];
   const [pn, pc, py, px] = positions.elementStrides as [number, number, number, number];
   const { start, offset, index } = windows(x, w, oh, ow);
+  // float16 and bfloat16 hold bit patterns: compare the decoded values, store the winner's bits
+  const decode = x.dtype === 'float16' ? fromHalfBits : x.dtype === 'bfloat16' ? fromBfloat16Bits : null;
+  const minusInf = x.dtype === 'float16' ? 0xfc00 : x.dtype === 'bfloat16' ? 0xff80 : -Infinity;
   for (let n = 0; n < N; n++) {
     for (let c = 0; c < C; c++) {
       const xBase = x.offset + n * xn + c * xc;
@@ -71,15 +76,18 @@ export function maxPoolCpu(x: View, out: View, positions: View, w: Window2d): vo
           // as PyTorch: -inf until a cell beats it, NaN always taking over; an empty window
           // (not possible with valid arguments) would report its first cell
           let best = -Infinity;
+          let bestRaw = minusInf;
           let at = first < end ? index[first]! : 0;
           for (let k = first; k < end; k++) {
-            const value = src[xBase + offset[k]!]!;
+            const raw = src[xBase + offset[k]!]!;
+            const value = decode ? decode(raw) : raw;
             if (value > best || value !== value) {
               best = value;
+              bestRaw = raw;
               at = index[k]!;
             }
           }
-          dst[oBase + y * oy + z * ox] = best;
+          dst[oBase + y * oy + z * ox] = bestRaw;
           const p = pBase + y * py + z * px;
           if (big) (pos as BigInt64Array)[p] = BigInt(plane + at);
           else pos[p] = plane + at;

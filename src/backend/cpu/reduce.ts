@@ -14,6 +14,7 @@
 import { type DType, dtypeInfo, isBig, isComplex } from '../../core/dtype.js';
 import { ELEMENTWISE } from '../../core/elementwise-ops.js';
 import { toHalfBits } from '../../core/float16.js';
+import { toBfloat16Bits } from '../../core/bfloat16.js';
 import { contiguousStrides, sizeOf } from '../../core/shape.js';
 import { Storage } from '../../core/storage.js';
 import { type View, makeView } from '../../core/view.js';
@@ -225,11 +226,11 @@ const EXACT_CHUNK = 2 ** 21;
 type Result = number | bigint | boolean;
 type Dst = { [i: number]: number | bigint };
 
-/** float16 is read through a float32 copy (exact), so the kernels see plain numbers. */
+/** float16 and bfloat16 are read through a float32 copy (exact), so the kernels see plain numbers. */
 function readable(x: View): View {
-  if (x.dtype !== 'float16') return x;
+  if (x.dtype !== 'float16' && x.dtype !== 'bfloat16') return x;
   const out = makeView(Storage.allocate('float32', sizeOf(x.shape)), 'float32', x.shape, contiguousStrides(x.shape), 0);
-  runElementwise(ELEMENTWISE.copy, [x], out, 'float16');
+  runElementwise(ELEMENTWISE.copy, [x], out, x.dtype);
   return out;
 }
 
@@ -241,6 +242,7 @@ function storer(dtype: DType): (dst: Dst, o: number, v: Result) => void {
   const kind = dtypeInfo(dtype).kind;
   if (dtype === 'bool') return (dst, o, v) => (dst[o] = v != 0 ? 1 : 0); // NaN is true
   if (dtype === 'float16') return (dst, o, v) => (dst[o] = toHalfBits(Number(v)));
+  if (dtype === 'bfloat16') return (dst, o, v) => (dst[o] = toBfloat16Bits(Number(v)));
   if (kind === 'f') return (dst, o, v) => (dst[o] = Number(v));
   if (isBig(dtype)) {
     return (dst, o, v) => {

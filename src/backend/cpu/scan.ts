@@ -3,9 +3,12 @@
  * rounding or wrapping at every step, and so do these loops: float32 and float16 round each
  * partial result, integers wrap (exactly: 64-bit types in BigInt, 32-bit products with
  * Math.imul). Callers cast the input to the output dtype first when that cast is not safe.
+ * bfloat16, which NumPy lacks, scans as PyTorch does: a float32 running value (its acc_type),
+ * rounded to bfloat16 only where stored.
  */
 import { type DType, dtypeInfo, isBig, isComplex } from '../../core/dtype.js';
 import { fromHalfBits, toHalfBits } from '../../core/float16.js';
+import { fromBfloat16Bits, toBfloat16Bits } from '../../core/bfloat16.js';
 import type { View } from '../../core/view.js';
 import type { ScanOp } from '../backend.js';
 import { specialise } from './reduce.js';
@@ -48,18 +51,20 @@ function scanBig(src: Values, p: number, s: number, dst: Values, q: number, t: n
   }
 }
 
-/** The rare pairs (float16 on either side, 64-bit into narrower, bool results), through conversions. */
+/** The rare pairs (float16 or bfloat16 on either side, 64-bit into narrower, bool results), through conversions. */
 function generalLane(inDtype: DType, outDtype: DType): Lane {
-  const read: (v: number | bigint) => number = inDtype === 'float16' ? (v) => fromHalfBits(v as number) : Number;
+  const read: (v: number | bigint) => number = inDtype === 'float16' ? (v) => fromHalfBits(v as number)
+    : inDtype === 'bfloat16' ? (v) => fromBfloat16Bits(v as number)
+    : Number;
   const bits = dtypeInfo(outDtype).itemsize * 8;
   const kind = dtypeInfo(outDtype).kind;
   // the value as the output holds it, and how it is stored
   const round: (x: number) => number = outDtype === 'bool' ? (x) => (x !== 0 ? 1 : 0)
     : outDtype === 'float16' ? (x) => fromHalfBits(toHalfBits(x))
-    : outDtype === 'float32' ? Math.fround
+    : outDtype === 'float32' || outDtype === 'bfloat16' ? Math.fround
     : kind === 'f' ? (x) => x
     : (x) => Number(kind === 'u' ? BigInt.asUintN(bits, BigInt(x)) : BigInt.asIntN(bits, BigInt(x)));
-  const encode: (x: number) => number = outDtype === 'float16' ? toHalfBits : (x) => x;
+  const encode: (x: number) => number = outDtype === 'float16' ? toHalfBits : outDtype === 'bfloat16' ? toBfloat16Bits : (x) => x;
   return (src, p, s, dst, q, t, n, isSum) => {
     let acc = isSum ? 0 : 1;
     for (let i = 0; i < n; i++, p += s, q += t) {
@@ -101,7 +106,7 @@ function laneKernel(inDtype: DType, outDtype: DType): Lane {
     return specialise(scanComplex, key);
   }
   if (isBig(outDtype)) return specialise(scanBig, key) as Lane;
-  const plainIn = inDtype !== 'float16' && !isBig(inDtype);
+  const plainIn = inDtype !== 'float16' && inDtype !== 'bfloat16' && !isBig(inDtype);
   if (plainIn && (outDtype === 'float64' || outDtype === 'float32')) return specialise(scanFloat, key);
   if (plainIn && dtypeInfo(outDtype).kind !== 'f' && outDtype !== 'bool') return specialise(scanInt, key);
   return generalLane(inDtype, outDtype);

@@ -7,7 +7,7 @@
  * stable order: short lanes sort positions with a comparator (Array.prototype.sort is stable),
  * long ones with a radix sort over the keys' bits.
  */
-import { dtypeInfo, isBig, isComplex } from '../../core/dtype.js';
+import { type DType, dtypeInfo, isBig, isComplex } from '../../core/dtype.js';
 import type { View } from '../../core/view.js';
 import { ELEMENTWISE_HELPERS as H } from './helpers.js';
 
@@ -100,6 +100,16 @@ function sortComplex(x: View, values: View | null, indices: View | null, n: numb
   }
 }
 
+/** How a dtype stored as bit patterns (float16, bfloat16) is decoded; null for the others. */
+function bitsDecoder(dtype: DType): ((bits: number) => number) | null {
+  return dtype === 'float16' ? H.halfToNum : dtype === 'bfloat16' ? H.bf16ToNum : null;
+}
+
+/** How a value is stored into a dtype stored as bit patterns; null for the others. */
+function bitsEncoder(dtype: DType): ((value: number) => number) | null {
+  return dtype === 'float16' ? H.numToHalf : dtype === 'bfloat16' ? H.numToBf16 : null;
+}
+
 export function sortCpu(x: View, values: View | null, indices: View | null): void {
   const nd = x.shape.length;
   const n = nd === 0 ? 1 : x.shape[nd - 1]!;
@@ -110,7 +120,9 @@ export function sortCpu(x: View, values: View | null, indices: View | null): voi
     return;
   }
   const step = (v: View): number => (nd === 0 ? 0 : v.elementStrides[nd - 1]!);
-  const half = x.dtype === 'float16';
+  // float16 and bfloat16 are stored as bits: their lanes hold the decoded values
+  const decode = bitsDecoder(x.dtype);
+  const encode = bitsEncoder(x.dtype);
   const kind = dtypeInfo(x.dtype).kind;
   const src = x.storage.typed(x.dtype) as unknown as Raw;
   const xs = step(x);
@@ -122,21 +134,20 @@ export function sortCpu(x: View, values: View | null, indices: View | null): voi
   const vs = values ? step(values) : 0;
   const is = indices ? step(indices) : 0;
   const bigIndices = indices ? isBig(indices.dtype) : false;
-  // float16 is stored as bits, so its lanes hold the decoded values
-  const keys: Lane = half ? new Float64Array(n) : new (dtypeInfo(x.dtype).array)(n) as Lane;
+  const keys: Lane = decode ? new Float64Array(n) : new (dtypeInfo(x.dtype).array)(n) as Lane;
   const radix = indices && n > RADIX_MIN ? new RadixArgsort(keys, n) : null;
   const order: number[] = new Array(n);
   const compare = kind === 'f' ? floatOrder(keys) : isBig(x.dtype) ? bigOrder(keys) : intOrder(keys);
 
   for (let l = 0; l < xOff.length; l++) {
     const xo = xOff[l]!;
-    for (let i = 0; i < n; i++) keys[i] = half ? H.halfToNum(src[xo + i * xs] as number) : src[xo + i * xs]!;
+    for (let i = 0; i < n; i++) keys[i] = decode ? decode(src[xo + i * xs] as number) : src[xo + i * xs]!;
 
     if (!indices) {
       keys.sort(); // numeric for typed arrays, NaN last
-      if (kind === 'f') restoreZeroOrder(keys as Float64Array | Float32Array, src, xo, xs, half);
+      if (kind === 'f') restoreZeroOrder(keys as Float64Array | Float32Array, src, xo, xs, decode);
       const vo = vOff![l]!;
-      for (let i = 0; i < n; i++) vDst![vo + i * vs] = half ? H.numToHalf(keys[i] as number) : keys[i]!;
+      for (let i = 0; i < n; i++) vDst![vo + i * vs] = encode ? encode(keys[i] as number) : keys[i]!;
       continue;
     }
 
@@ -150,7 +161,7 @@ export function sortCpu(x: View, values: View | null, indices: View | null): voi
       const vo = vOff![l]!;
       for (let i = 0; i < n; i++) {
         const v = keys[sorted[i]!]!;
-        vDst[vo + i * vs] = half ? H.numToHalf(v as number) : v;
+        vDst[vo + i * vs] = encode ? encode(v as number) : v;
       }
     }
     const io = iOff![l]!;
@@ -250,7 +261,9 @@ class RadixArgsort {
  * The native sort puts -0 before +0, but they compare equal, so a stable sort keeps them in
  * input order: rewrite the run of zeros in the order the lane had them.
  */
-function restoreZeroOrder(keys: Float64Array | Float32Array, src: Raw, xo: number, xs: number, half: boolean): void {
+function restoreZeroOrder(
+  keys: Float64Array | Float32Array, src: Raw, xo: number, xs: number, decode: ((bits: number) => number) | null,
+): void {
   let lo = 0;
   let hi = keys.length;
   while (lo < hi) {
@@ -265,7 +278,7 @@ function restoreZeroOrder(keys: Float64Array | Float32Array, src: Raw, xo: numbe
   let k = lo;
   for (let i = 0; k < end; i++) {
     const raw = src[xo + i * xs] as number;
-    const v = half ? H.halfToNum(raw) : raw;
+    const v = decode ? decode(raw) : raw;
     if (v === 0) keys[k++] = v;
   }
 }

@@ -343,7 +343,7 @@ export interface RMSNormOptions {
   eps?: number | null;
 }
 
-const MACHINE_EPS: Partial<Record<DType, number>> = { float16: 2 ** -10, float32: 2 ** -23, float64: 2 ** -52 };
+const MACHINE_EPS: Partial<Record<DType, number>> = { float16: 2 ** -10, bfloat16: 2 ** -7, float32: 2 ** -23, float64: 2 ** -52 };
 
 /** x / √(mean(x²) + eps) over the trailing `normalizedShape` dims, times weight (PyTorch 2.4's rms_norm). */
 export function rmsNorm(x: Tensor, normalizedShape: number | readonly number[], options: RMSNormOptions = {}): Tensor {

@@ -7,7 +7,7 @@ import * as kiln from '../../tensor/index.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { dropout } from './activations.js';
 
-const isFloat = (t: Tensor): boolean => t.dtype === 'float16' || t.dtype === 'float32' || t.dtype === 'float64';
+const isFloat = (t: Tensor): boolean => t.dtype === 'float16' || t.dtype === 'bfloat16' || t.dtype === 'float32' || t.dtype === 'float64';
 const torchSize = (t: Tensor): string => `torch.Size([${t.shape.join(', ')}])`;
 const pyTuple = (xs: readonly number[]): string => (xs.length === 1 ? `(${xs[0]},)` : `(${xs.join(', ')})`);
 

@@ -157,14 +157,26 @@ function convolveTransposed(x: Tensor, weight: Tensor, bias: Tensor | null | und
   return bias ? add(y, reshape(bias, [cout, 1, 1])) : y;
 }
 
+/**
+ * Runs a convolution of bfloat16 operands in float32 and rounds the result once, as PyTorch's
+ * kernels accumulate (bias included) in float; other dtypes run as they are.
+ */
+function inFloat32(
+  x: Tensor, weight: Tensor, bias: Tensor | null | undefined,
+  run: (x: Tensor, weight: Tensor, bias: Tensor | null | undefined) => Tensor,
+): Tensor {
+  if (x.dtype !== 'bfloat16') return run(x, weight, bias);
+  return run(x.float(), weight.float(), bias ? bias.float() : bias).to('bfloat16');
+}
+
 function convNd(name: string, dims: 1 | 2, x: Tensor, weight: Tensor, bias: Tensor | null | undefined, options: ConvOptions): Tensor {
   const g = checkConv(name, dims, x, weight, bias, options, false);
   const groups = options.groups ?? 1;
   const w = windowOf(g, weight.shape.slice(2));
-  return withBatch(x, dims + 2, (xb) => {
-    if (dims === 2) return convolve(xb, weight, bias, w, asPair(g.padAfter, 0), groups);
-    return squeeze(convolve(tall(xb), tall(weight), bias, w, asPair(g.padAfter, 0), groups), 2);
-  });
+  return inFloat32(x, weight, bias, (xf, wf, bf) => withBatch(xf, dims + 2, (xb) => {
+    if (dims === 2) return convolve(xb, wf, bf, w, asPair(g.padAfter, 0), groups);
+    return squeeze(convolve(tall(xb), tall(wf), bf, w, asPair(g.padAfter, 0), groups), 2);
+  }));
 }
 
 /** torch.nn.functional.conv1d: x (N, C, L) or (C, L), weight (O, C / groups, k), bias (O). */
@@ -194,10 +206,10 @@ function convTransposeNd(name: string, dims: 1 | 2, x: Tensor, weight: Tensor, b
   if (outSize.some((n) => n < 1)) {
     throw new Error(`Given input size per channel: (${inSize.join(' x ')}). Calculated output size per channel: (${outSize.join(' x ')}). Output size is too small`);
   }
-  return withBatch(x, dims + 2, (xb) => {
-    if (dims === 2) return convolveTransposed(xb, weight, bias, w, asPair(outSize, 1), groups);
-    return squeeze(convolveTransposed(tall(xb), tall(weight), bias, w, asPair(outSize, 1), groups), 2);
-  });
+  return inFloat32(x, weight, bias, (xf, wf, bf) => withBatch(xf, dims + 2, (xb) => {
+    if (dims === 2) return convolveTransposed(xb, wf, bf, w, asPair(outSize, 1), groups);
+    return squeeze(convolveTransposed(tall(xb), tall(wf), bf, w, asPair(outSize, 1), groups), 2);
+  }));
 }
 
 /** torch.nn.functional.conv_transpose1d: x (N, Cin, L), weight (Cin, Cout / groups, k), bias (Cout). */

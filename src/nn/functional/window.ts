@@ -44,7 +44,8 @@ export function refuseDtype(x: Tensor, kernel: string, accepted: (d: Tensor['dty
   if (!accepted(x.dtype)) throw new Error(`"${kernel}" not implemented for '${torchTypeName(x.dtype)}'`);
 }
 
-export const isFloat = (d: Tensor['dtype']): boolean => d === 'float32' || d === 'float64';
+/** The float dtypes PyTorch 1.13's CPU window kernels have loops for: not float16 ('Half'), but bfloat16. */
+export const isFloat = (d: Tensor['dtype']): boolean => d === 'float32' || d === 'float64' || d === 'bfloat16';
 
 /** Real dtypes whose values the unfold/fold kernels and matmul handle (not float16, bool, complex). */
 export const isConvDtype = (d: Tensor['dtype']): boolean => isFloat(d) || ['int8', 'uint8', 'int16', 'int32', 'int64'].includes(d);

@@ -80,6 +80,7 @@ const PY_TYPE: Record<DType, string> = {
   int32: 'numpy.int32', uint32: 'numpy.uint32', int64: 'numpy.int64', uint64: 'numpy.uint64',
   float16: 'numpy.float16', float32: 'numpy.float32', float64: 'numpy.float64',
   complex64: 'numpy.complex64', complex128: 'numpy.complex128',
+  bfloat16: 'bfloat16', // never an NDArray's dtype: NumPy has no bfloat16
 };
 
 function formatOne(spec: Spec, arg: Scalar): string {

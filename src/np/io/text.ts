@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { type DType, type DTypeLike, dtypeInfo, toDType } from '../../core/dtype.js';
+import { type DType, type DTypeLike, dtypeInfo, toNumpyDType } from '../../core/dtype.js';
 import { IndexError, KilnTypeError, OverflowError, ValueError } from '../../core/errors.js';
 import { fromHalfBits, toHalfBits } from '../../core/float16.js';
 import { NDArray, type ArrayLike } from '../ndarray.js';
@@ -110,7 +110,7 @@ function checkUsecols(usecols: number | readonly number[] | null | undefined): n
 
 function checkTextDType(dtype: DTypeLike | undefined): DType {
   if (dtype === undefined) return 'float64';
-  const d = toDType(dtype);
+  const d = toNumpyDType(dtype);
   if (dtypeInfo(d).kind === 'c') throw new KilnTypeError(`reading ${d} from text is not supported by kiln yet`);
   return d;
 }

@@ -6,7 +6,7 @@
  * 32-bit draw into pieces. Which draws are made, and in which order, is what decides the stream.
  */
 import { KilnTypeError, ValueError } from '../../core/errors.js';
-import { type DType, type DTypeLike, toDType } from '../../core/dtype.js';
+import { type DType, type DTypeLike, toNumpyDType } from '../../core/dtype.js';
 import { sizeOf } from '../../core/shape.js';
 import { NDArray } from '../ndarray.js';
 import { type BitGenerator, next64Big } from './bit-generator.js';
@@ -247,7 +247,7 @@ export function boundedIntegers(
   bg: BitGenerator, low: number | bigint, high: number | bigint, size: Size,
   dtypeLike: DTypeLike, endpoint: boolean, masked: boolean,
 ): NDArray | number | bigint | boolean {
-  const dtype = toDType(dtypeLike);
+  const dtype = toNumpyDType(dtypeLike);
   if (!(dtype in INT_BOUNDS)) throw new KilnTypeError(`Unsupported dtype dtype('${dtype}') for ${masked ? 'randint' : 'integers'}`);
   const isScalar = size === undefined || size === null;
   const shape = isScalar ? [] : shapeOf(size);

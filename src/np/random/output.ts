@@ -2,7 +2,7 @@
  * Shapes results the way NumPy's samplers do: no size gives a JS scalar, a size gives an array
  * filled in C order, one draw per element.
  */
-import { toDType } from '../../core/dtype.js';
+import { toNumpyDType } from '../../core/dtype.js';
 import { KilnTypeError } from '../../core/errors.js';
 import { sizeOf, toShape } from '../../core/shape.js';
 import { NDArray } from '../ndarray.js';
@@ -31,7 +31,7 @@ export function fillDoubles(size: Size, draw: () => number): number | NDArray {
 export function fillFloats(
   size: Size, dtype: string | undefined, draw64: () => number, draw32: () => number, method: string,
 ): number | NDArray {
-  const d = toDType(dtype ?? 'float64');
+  const d = toNumpyDType(dtype ?? 'float64');
   if (d === 'float64') return fillDoubles(size, draw64);
   if (d === 'float32') {
     if (size === undefined || size === null) return draw32();

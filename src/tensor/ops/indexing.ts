@@ -11,7 +11,7 @@ import { integerRange, isInteger, type DType } from '../../core/dtype.js';
 import { ELEMENTWISE as E } from '../../core/elementwise-ops.js';
 import { IndexError, ValueError } from '../../core/errors.js';
 import { type ParsedItem, parseIndex, parseIndexItem, resolveSlice } from '../../core/index-parser.js';
-import { broadcastStrides, contiguousStrides, shapesEqual, sizeOf } from '../../core/shape.js';
+import { broadcastStrides, contiguousStrides, isContiguous, shapesEqual, sizeOf } from '../../core/shape.js';
 import { backendFor } from '../../backend/backend.js';
 import { array, scalarArray } from '../../np/convert.js';
 import type { Index, IndexItem } from '../../np/indexing.js';
@@ -19,7 +19,9 @@ import { NDArray } from '../../np/ndarray.js';
 import { gradEdge } from '../autograd/engine.js';
 import { isGradEnabled } from '../autograd/grad-mode.js';
 import { Node } from '../autograd/node.js';
-import { needsGrad, record } from '../autograd/record.js';
+import { needsGrad, record, wantsGrad } from '../autograd/record.js';
+import { allocTensor } from '../alloc.js';
+import { copyRows, gatherLast, usesRows } from './rows.js';
 import { Tensor } from '../tensor.js';
 import type { Scalar, TensorLike } from '../types.js';
 import { broadcastShape, checkSameDevice, launchElementwise } from './launch.js';
@@ -92,8 +94,23 @@ function zeroAt(g: Tensor, positions: Tensor): Tensor {
   return where(maskAt(positions, g.shape), 0, g);
 }
 
-/** A tensor's values as numbers in C order (for index tensors). */
-function readInts(t: Tensor): Float64Array {
+/**
+ * A tensor's values as numbers in C order (for index tensors). A contiguous int64 or int32 index
+ * on the CPU is read directly (an int64 as its two 32-bit words, rounding once above 2^53 as the
+ * cast does), into `into` when it is long enough (a scratch array the caller owns).
+ */
+function readInts(t: Tensor, into?: Float64Array): Float64Array {
+  const n = sizeOf(t.shape);
+  if ((t.dtype === 'int64' || t.dtype === 'int32') && t.storage.device === 'cpu' && isContiguous(t.shape, t.elementStrides)) {
+    const out = into && into.length >= n ? into.subarray(0, n) : new Float64Array(n);
+    const words = t.storage.typed('int32') as Int32Array;
+    if (t.dtype === 'int32') {
+      for (let i = 0, p = t.offset; i < n; i++) out[i] = words[p++]!;
+    } else {
+      for (let i = 0, p = 2 * t.offset; i < n; i++, p += 2) out[i] = words[p + 1]! * 4294967296 + (words[p]! >>> 0);
+    }
+    return out;
+  }
   const c = Tensor.empty(t.shape, 'float64');
   launchElementwise(E.copy, [t.detach()], t.dtype, 'float64', c);
   return c.storage.typed('float64') as Float64Array;
@@ -388,7 +405,32 @@ export function get(x: Tensor, index: TensorIndex): Tensor {
     const out = x.makeView(sel.shape, sel.strides, sel.offset);
     return record(out, sel.name, [x], (g) => [addAt(g, basicPositions(sel, x), x.shape)]);
   }
+  if (picksRows(sel, x) && usesRows(x)) return getRows(x, sel);
   return takeAt(x, advancedPositions(sel, x).positions, 'IndexBackward0');
+}
+
+/** Whether a selection is `x[index]` with one index tensor (or 1-D mask) on dim 0 and nothing else. */
+function picksRows(sel: Selection, x: Tensor): boolean {
+  if (sel.advanced.length !== 1 || sel.advanced[0]!.dim !== 0 || x.ndim === 0) return false;
+  if (sel.offset !== x.offset || !shapesEqual(sel.shape, x.shape)) return false;
+  return sel.strides.every((s, d) => s === x.elementStrides[d] || x.shape[d]! <= 1);
+}
+
+/** `x[index]` by whole rows: out has the index's shape followed by x's rows. */
+function getRows(x: Tensor, sel: Selection): Tensor {
+  const adv = sel.advanced[0]!;
+  const n = x.shape[0]!;
+  const rows = new Float64Array(adv.values.length);
+  for (let i = 0; i < rows.length; i++) {
+    const v = adv.values[i]!;
+    if (v < -n || v >= n) throw new IndexError(`index ${v} is out of bounds for dimension 0 with size ${n}`);
+    rows[i] = v < 0 ? v + n : v;
+  }
+  const out = allocTensor([...adv.shape, ...x.shape.slice(1)], x.dtype);
+  copyRows(x, 1, n, sizeOf(x.shape) / Math.max(n, 1), rows, out);
+  if (!wantsGrad(x)) return out;
+  let positions: Tensor | null = null;
+  return record(out, 'IndexBackward0', [x], (g) => [addAt(g, (positions ??= advancedPositions(sel, x).positions), x.shape)]);
 }
 
 /**
@@ -470,9 +512,17 @@ function alongDim(sourceShape: readonly number[], gridShape: readonly number[], 
 
 /** Throws PyTorch's gather/scatter message for an index outside [0, size). */
 function checkBounds(values: Float64Array, dim: number, size: number): void {
-  for (const v of values) {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
     if (v < 0 || v >= size) throw new Error(`index ${v} is out of bounds for dimension ${dim} with size ${size}`);
   }
+}
+
+/** Scratch for index values read by the row paths, grown as needed (fresh memory is slow to touch). */
+let scratch = new Float64Array(1024);
+function scratchFor(n: number): Float64Array {
+  if (scratch.length < n) scratch = new Float64Array(Math.max(n, 2 * scratch.length));
+  return scratch;
 }
 
 /** out[i][j][k] = x[i][index[i][j][k]][k] (dim = 1), as torch.gather. */
@@ -488,8 +538,21 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
       throw new Error(`Size does not match at dimension ${k} expected index [${index.shape.join(', ')}] to be smaller than self [${x.shape.join(', ')}] apart from dimension ${d}`);
     }
   });
-  const values = readInts(index);
+  const rowPath = d === xs.length - 1 && usesRows(x);
+  // the row path reads the index into scratch memory, kept (copied) only for a gradient
+  let values = readInts(index, rowPath ? scratchFor(index.numel()) : undefined);
   checkBounds(values, d, xs[d]!);
+  if (rowPath) {
+    // along the last dim each output row reads one row of x: no positions needed
+    const out = allocTensor(index.shape, x.dtype);
+    if (values.length > 0) gatherLast(x, xs, is, values, out);
+    if (!wantsGrad(x)) return out;
+    values = values.slice();
+    let positions: Tensor | null = null;
+    return record(out, 'GatherBackward0', [x], (g) => [
+      addAt(g, (positions ??= positionsTensor(alongDim(xs, is, d, values), index.shape, x.numel())), x.shape),
+    ]);
+  }
   const positions = positionsTensor(alongDim(xs, is, d, values), index.shape, x.numel());
   return takeAt(x, positions, 'GatherBackward0');
 }
@@ -566,7 +629,10 @@ function vectorIndex(index: Tensor, op: string, size: number): Float64Array {
   if (index.dtype !== 'int64' && index.dtype !== 'int32') throw new Error(`${op}(): Expected dtype int32 or int64 for index`);
   if (index.ndim > 1) throw new IndexError(`${op}(): Index is supposed to be a vector`);
   const values = readInts(index);
-  for (const v of values) if (v < 0 || v >= size) throw new IndexError('index out of range in self');
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (v < 0 || v >= size) throw new IndexError('index out of range in self');
+  }
   return values;
 }
 
@@ -585,6 +651,19 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   const shape = [...xs];
   shape[d] = values.length;
   const outShape = x.ndim === 0 && values.length === 1 ? [] : shape;
+  if (usesRows(x)) {
+    // whole slices copied at once: x read as [outer, n, inner]
+    const out = allocTensor(outShape, x.dtype);
+    let outer = 1;
+    for (let k = 0; k < d; k++) outer *= xs[k]!;
+    const inner = sizeOf(xs) / Math.max(outer * xs[d]!, 1);
+    if (values.length > 0 && inner > 0) copyRows(x, outer, xs[d]!, inner, values, out);
+    if (!wantsGrad(x)) return out;
+    let positions: Tensor | null = null;
+    return record(out, 'IndexSelectBackward0', [x], (g) => [
+      addAt(g, (positions ??= positionsTensor(slicesAlong(xs, shape, d, values), outShape, x.numel())), x.shape),
+    ]);
+  }
   const positions = positionsTensor(slicesAlong(xs, shape, d, values), outShape, x.numel());
   return takeAt(x, positions, 'IndexSelectBackward0');
 }

@@ -12,8 +12,10 @@ import type { DType } from '../../core/dtype.js';
 import { ELEMENTWISE as E } from '../../core/elementwise-ops.js';
 import { reshapeStrides } from '../../core/reshape.js';
 import { backendFor } from '../../backend/backend.js';
-import { record } from '../autograd/record.js';
+import { noGrad } from '../autograd/grad-mode.js';
+import { record, wantsGrad } from '../autograd/record.js';
 import { category } from '../dtype-rules.js';
+import { allocTensor } from '../alloc.js';
 import { Tensor } from '../tensor.js';
 import { broadcastShape, broadcastView, checkSameDevice, launchElementwise } from './launch.js';
 import { add, mul, to } from './pointwise.js';
@@ -75,7 +77,7 @@ function product(a: Tensor, b: Tensor): Tensor {
   checkSameDevice([a, b]);
   const batch = broadcastShape([a.shape.slice(0, -2), b.shape.slice(0, -2)]);
   const [n, k, m] = [last(a, 2), last(a), last(b)];
-  const out = Tensor.empty([...batch, n, m], a.dtype);
+  const out = allocTensor([...batch, n, m], a.dtype);
   backendFor(out).matmul(broadcastView(a, [...batch, n, k]), broadcastView(b, [...batch, k, m]), out);
   const name = batch.length === 0 ? 'MmBackward0' : 'BmmBackward0';
   return record(out, name, [a, b], (g) => [
@@ -102,7 +104,13 @@ export function dot(a: Tensor, b: Tensor): Tensor {
     throw new Error(`inconsistent tensor size, expected tensor [${n}] and src [${m}] to have the same number of elements, but got ${n} and ${m} elements respectively`);
   }
   checkNotBool('dot', a);
-  return reshape(product(unsqueeze(a, 0), unsqueeze(b, 1)), []);
+  const out = noGrad(() => reshape(product(unsqueeze(a, 0), unsqueeze(b, 1)), []));
+  if (!wantsGrad(a, b)) return out;
+  // one node, as PyTorch's: d/da = g b, d/db = g a
+  return record(out, 'DotBackward0', [a, b], (g) => [
+    a.requiresGrad ? mul(g, b) : null,
+    b.requiresGrad ? mul(g, a) : null,
+  ], [a, b]);
 }
 
 /** torch.mv: matrix (n, k) times vector (k) -> (n). */
@@ -111,7 +119,13 @@ export function mv(a: Tensor, b: Tensor): Tensor {
   if (a.shape[1] !== b.shape[0]) throw mvShapeError(a.shape[0]!, a.shape[1]!, b.shape[0]!);
   checkSameDtype(a, b);
   checkNotBool('addmv_impl_cpu', a);
-  return reshape(product(a, unsqueeze(b, 1)), [a.shape[0]!]);
+  const out = noGrad(() => reshape(product(a, unsqueeze(b, 1)), [a.shape[0]!]));
+  if (!wantsGrad(a, b)) return out;
+  // one node, as PyTorch's: d/da = g ⊗ b, d/db = aᵀ g
+  return record(out, 'MvBackward0', [a, b], (g) => [
+    a.requiresGrad ? mul(unsqueeze(g, 1), b) : null,
+    b.requiresGrad ? mv(t(a), g) : null,
+  ], [a, b]);
 }
 
 /** torch.mm: (n, k) @ (k, m), 2-D only. */

@@ -9,11 +9,12 @@ import { isGradEnabled } from '../autograd/grad-mode.js';
 import { Node } from '../autograd/node.js';
 import { gradEdge } from '../autograd/engine.js';
 import { viewBase } from '../autograd/views.js';
-import { needsGrad, record } from '../autograd/record.js';
-import { category, getDefaultDtype, torchResultType } from '../dtype-rules.js';
+import { needsGrad, record, wantsGrad } from '../autograd/record.js';
+import { category, getDefaultDtype, resultType2, torchResultType } from '../dtype-rules.js';
 import { Tensor } from '../tensor.js';
 import type { Scalar, TensorLike } from '../types.js';
 import { broadcastShape, launchElementwise } from './launch.js';
+import { shapesEqual } from '../../core/shape.js';
 import { any as anyTrue, sumToShape } from './reduce.js';
 
 export interface AlphaOptions {
@@ -31,7 +32,8 @@ const shapeOf = (x: TensorLike): readonly number[] => (isTensor(x) ? x.shape : [
 
 /** Result dtype of ops whose integer inputs compute in the default float (exp, div, ...). */
 function floatResult(operands: readonly TensorLike[]): DType {
-  const d = torchResultType(operands);
+  const d = operands.length === 1 && isTensor(operands[0]) ? operands[0].dtype
+    : operands.length === 2 ? resultType2(operands[0]!, operands[1]!) : torchResultType(operands);
   return category(d) === 2 ? d : getDefaultDtype();
 }
 
@@ -80,32 +82,45 @@ function binaryOp(op: ElementwiseOp, a: TensorLike, b: TensorLike, loop: DType, 
 
 // ---- arithmetic ----------------------------------------------------------------------------------
 
-export function add(a: TensorLike, b: TensorLike, options: AlphaOptions = {}): Tensor {
-  const alpha = options.alpha ?? 1;
-  if (alpha !== 1) return add(a, mul(b, alpha));
-  const dtype = torchResultType([a, b]);
+/** alpha * b, the operand add and sub take with an alpha (a scalar stays a scalar). */
+function scaled(b: TensorLike, alpha: number): TensorLike {
+  return isTensor(b) ? mul(b, alpha) : Number(b) * alpha;
+}
+
+export function add(a: TensorLike, b: TensorLike, options?: AlphaOptions): Tensor {
+  const alpha = options?.alpha ?? 1;
+  if (alpha !== 1) return add(a, scaled(b, alpha));
+  const dtype = resultType2(a, b);
   const out = binaryOp(E.add, a, b, dtype, dtype);
+  if (!wantsGrad(a, b)) return out;
   return record(out, 'AddBackward0', [a, b], (g) => [reduceGrad(g, a), reduceGrad(g, b)]);
 }
 
-export function sub(a: TensorLike, b: TensorLike, options: AlphaOptions = {}): Tensor {
-  const alpha = options.alpha ?? 1;
-  if (alpha !== 1) return sub(a, mul(b, alpha));
-  const boolOperand = (x: TensorLike): boolean => (isTensor(x) ? x.dtype === 'bool' : typeof x === 'boolean');
+const boolOperand = (x: TensorLike): boolean => (isTensor(x) ? x.dtype === 'bool' : typeof x === 'boolean');
+
+function checkSubOperands(a: TensorLike, b: TensorLike): void {
   if (boolOperand(a) && boolOperand(b)) {
     throw new Error('Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.');
   }
   if (boolOperand(a) || boolOperand(b)) {
     throw new Error('Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.');
   }
-  const dtype = torchResultType([a, b]);
+}
+
+export function sub(a: TensorLike, b: TensorLike, options?: AlphaOptions): Tensor {
+  const alpha = options?.alpha ?? 1;
+  if (alpha !== 1) return sub(a, scaled(b, alpha));
+  checkSubOperands(a, b);
+  const dtype = resultType2(a, b);
   const out = binaryOp(E.subtract, a, b, dtype, dtype);
+  if (!wantsGrad(a, b)) return out;
   return record(out, 'SubBackward0', [a, b], (g) => [reduceGrad(g, a), isTensor(b) ? sumToShape(neg(g), b.shape) : null]);
 }
 
 export function mul(a: TensorLike, b: TensorLike): Tensor {
-  const dtype = torchResultType([a, b]);
+  const dtype = resultType2(a, b);
   const out = binaryOp(E.multiply, a, b, dtype, dtype);
+  if (!wantsGrad(a, b)) return out;
   // each operand is saved only when the other one's gradient needs it, as PyTorch does
   const saved = [wants(b) ? a : null, wants(a) ? b : null].filter(isTensor);
   return record(out, 'MulBackward0', [a, b], (g) => [
@@ -132,6 +147,7 @@ export function div(a: TensorLike, b: TensorLike, options: DivOptions = {}): Ten
   }
   const dtype = floatResult([a, b]);
   const out = binaryOp(E.divide, a, b, dtype, dtype);
+  if (!wantsGrad(a, b)) return out;
   const saved = [wants(b) ? a : null, wants(a) || wants(b) ? b : null].filter(isTensor);
   return record(out, 'DivBackward0', [a, b], (g) => [
     isTensor(a) && a.requiresGrad ? sumToShape(div(g, b), a.shape) : null,
@@ -181,7 +197,9 @@ export function neg(x: Tensor): Tensor {
   if (x.dtype === 'bool') {
     throw new Error('Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.');
   }
-  return record(unaryOp(E.negative, x, x.dtype), 'NegBackward0', [x], (g) => [neg(g)]);
+  const y = unaryOp(E.negative, x, x.dtype);
+  if (!wantsGrad(x)) return y;
+  return record(y, 'NegBackward0', [x], (g) => [neg(g)]);
 }
 
 export const negative = neg;
@@ -204,6 +222,7 @@ export function square(x: Tensor): Tensor {
 function floatUnary(op: ElementwiseOp, name: string, x: Tensor, grad: (g: Tensor, y: Tensor) => Tensor, saveInput: boolean): Tensor {
   const dtype = floatResult([x]);
   const y = launchElementwise(op, [x], dtype, dtype);
+  if (!wantsGrad(x)) return y;
   return record(y, name, [x], (g) => [grad(g, y)], saveInput ? [x] : [y]);
 }
 
@@ -264,6 +283,7 @@ export function round(x: Tensor, options: { decimals?: number } = {}): Tensor {
 export function relu(x: Tensor): Tensor {
   if (x.dtype === 'bool') throw new Error('Boolean inputs not supported for relu');
   const y = launchElementwise(E.maximum, [x, 0], x.dtype, x.dtype);
+  if (!wantsGrad(x)) return y;
   return record(y, 'ReluBackward0', [x], (g) => [mul(g, gt(y, 0))], [y]);
 }
 
@@ -287,7 +307,7 @@ export function softplus(x: Tensor, options: { beta?: number; threshold?: number
 // ---- comparison and logic ----------------------------------------------------------------------
 
 function compare(op: ElementwiseOp, a: TensorLike, b: TensorLike): Tensor {
-  return binaryOp(op, a, b, torchResultType([a, b]), 'bool');
+  return binaryOp(op, a, b, resultType2(a, b), 'bool');
 }
 
 export const eq = (a: TensorLike, b: TensorLike): Tensor => compare(E.equal, a, b);
@@ -537,6 +557,323 @@ export function fill_<T extends Tensor>(self: T, value: Scalar | Tensor): T {
     throw new Error(`fill_ only supports 0-dimension value tensor but got tensor with ${value.ndim} dimensions.`);
   }
   return copy_(self, value);
+}
+
+// ---- in place, straight into self -------------------------------------------------------------------
+
+/** Whether `shape` broadcasts to exactly `target` (an operand of an in-place op on `target`). */
+function broadcastsInto(shape: readonly number[], target: readonly number[]): boolean {
+  const lead = target.length - shape.length;
+  if (lead < 0) return false;
+  for (let i = 0; i < shape.length; i++) {
+    const d = shape[i]!;
+    if (d !== 1 && d !== target[lead + i]) return false;
+  }
+  return true;
+}
+
+/** Whether two views of one storage are the same elements in the same order. */
+function sameElements(a: Tensor, b: Tensor): boolean {
+  if (a.offset !== b.offset || !shapesEqual(a.shape, b.shape)) return false;
+  for (let i = 0; i < a.shape.length; i++) {
+    if (a.shape[i]! > 1 && a.elementStrides[i] !== b.elementStrides[i]) return false;
+  }
+  return true;
+}
+
+/**
+ * How an operand's memory relates to self's, as PyTorch's get_overlap_status sees it: none, the
+ * same elements, partly the same (both dense, their ranges overlapping), or too hard to tell.
+ */
+function overlapOf(self: Tensor, o: Tensor): 'none' | 'full' | 'partial' | 'unknown' {
+  if (o.storage !== self.storage) return 'none';
+  if (sameElements(o, self)) return 'full';
+  if (o.dtype !== self.dtype || !self.isContiguous() || !o.isContiguous()) return 'unknown';
+  const n = self.numel();
+  const m = o.numel();
+  if (n === 0 || m === 0) return 'none';
+  return o.offset < self.offset + n && self.offset < o.offset + m ? 'partial' : 'none';
+}
+
+/** PyTorch's refusal of an in-place op reading memory it partly writes (`x[1:].add_(x[:-1])`). */
+function checkNoPartialOverlap(self: Tensor, operands: readonly TensorLike[]): void {
+  for (let i = 0; i < operands.length; i++) {
+    const o = operands[i];
+    if (isTensor(o) && o.storage === self.storage && overlapOf(self, o) === 'partial') {
+      throw new Error('unsupported operation: some elements of the input tensor and the written-to tensor refer to a single memory location. Please clone() the tensor before performing the operation.');
+    }
+  }
+}
+
+/**
+ * Whether an in-place op whose result has dtype `dtype` can write straight into self: no graph
+ * to record (grad mode off, or nothing involved requires grad), a result dtype self can hold,
+ * operands that broadcast to self's shape, self without repeated elements, and no operand
+ * reading self's memory in another layout (it would be read after being written: PyTorch
+ * refuses the dense cases, checkNoPartialOverlap; strided ones are computed aside here).
+ * Otherwise the op runs out of place and inPlace copies, which also raises PyTorch's errors for
+ * the cases refused here.
+ */
+function writesInPlace(self: Tensor, operands: readonly TensorLike[], dtype: DType): boolean {
+  if (isGradEnabled()) {
+    if (self.requiresGrad) return false;
+    for (let i = 0; i < operands.length; i++) {
+      const o = operands[i];
+      if (isTensor(o) && o.requiresGrad) return false;
+    }
+    const base = viewBase(self);
+    if (base !== undefined && base.requiresGrad) return false;
+  }
+  if (dtype !== self.dtype && category(dtype) > category(self.dtype)) return false;
+  const shape = self.shape;
+  for (let i = 0; i < shape.length; i++) if (shape[i]! > 1 && self.elementStrides[i] === 0) return false;
+  for (let i = 0; i < operands.length; i++) {
+    const o = operands[i];
+    if (!isTensor(o) || o === self) continue;
+    if (!broadcastsInto(o.shape, shape)) return false;
+    if (o.storage === self.storage && overlapOf(self, o) !== 'none') return false;
+  }
+  return true;
+}
+
+/** Runs op(...operands) in `loop` with self as the output, and marks self's memory as changed. */
+function intoSelf<T extends Tensor>(self: T, op: ElementwiseOp, operands: readonly TensorLike[], loop: DType): T {
+  launchElementwise(op, operands, loop, self.dtype, self);
+  self.storage.version++;
+  return self;
+}
+
+/** self += alpha * other. */
+export function add_<T extends Tensor>(self: T, other: TensorLike, options?: AlphaOptions): T {
+  checkNoPartialOverlap(self, [other]);
+  const alpha = options?.alpha ?? 1;
+  const dtype = resultType2(self, other);
+  if (writesInPlace(self, [other], dtype)) return intoSelf(self, E.add, [self, alpha === 1 ? other : scaled(other, alpha)], dtype);
+  return inPlace(self, add(self, other, options));
+}
+
+/** self -= alpha * other. */
+export function sub_<T extends Tensor>(self: T, other: TensorLike, options?: AlphaOptions): T {
+  checkNoPartialOverlap(self, [other]);
+  const alpha = options?.alpha ?? 1;
+  const dtype = resultType2(self, other);
+  if (!boolOperand(self) && !boolOperand(other) && writesInPlace(self, [other], dtype)) {
+    return intoSelf(self, E.subtract, [self, alpha === 1 ? other : scaled(other, alpha)], dtype);
+  }
+  return inPlace(self, sub(self, other, options));
+}
+
+export function mul_<T extends Tensor>(self: T, other: TensorLike): T {
+  checkNoPartialOverlap(self, [other]);
+  const dtype = resultType2(self, other);
+  if (writesInPlace(self, [other], dtype)) return intoSelf(self, E.multiply, [self, other], dtype);
+  return inPlace(self, mul(self, other));
+}
+
+export function div_<T extends Tensor>(self: T, other: TensorLike, options?: DivOptions): T {
+  checkNoPartialOverlap(self, [other]);
+  if ((options?.roundingMode ?? null) === null) {
+    const dtype = floatResult([self, other]);
+    if (writesInPlace(self, [other], dtype)) return intoSelf(self, E.divide, [self, other], dtype);
+  }
+  return inPlace(self, div(self, other, options));
+}
+
+/** An in-place unary op computing in floating point (sqrt_, exp_, ...). */
+function floatUnary_<T extends Tensor>(self: T, op: ElementwiseOp, outOfPlace: (x: Tensor) => Tensor): T {
+  const dtype = floatResult([self]);
+  if (writesInPlace(self, [], dtype)) return intoSelf(self, op, [self], dtype);
+  return inPlace(self, outOfPlace(self));
+}
+
+export const sqrt_ = <T extends Tensor>(self: T): T => floatUnary_(self, E.sqrt, sqrt);
+export const exp_ = <T extends Tensor>(self: T): T => floatUnary_(self, E.exp, exp);
+
+export function neg_<T extends Tensor>(self: T): T {
+  if (self.dtype !== 'bool' && writesInPlace(self, [], self.dtype)) return intoSelf(self, E.negative, [self], self.dtype);
+  return inPlace(self, neg(self));
+}
+
+export function relu_<T extends Tensor>(self: T): T {
+  if (self.dtype !== 'bool' && writesInPlace(self, [], self.dtype)) return intoSelf(self, E.maximum, [self, 0], self.dtype);
+  return inPlace(self, relu(self));
+}
+
+/** clamp_(min, max): either bound may be omitted. */
+export function clamp_<T extends Tensor>(self: T, min?: number | Tensor | null, max?: number | Tensor | null): T {
+  const lo = min ?? null;
+  const hi = max ?? null;
+  if (lo !== null || hi !== null) {
+    const operands: TensorLike[] = [self];
+    if (lo !== null) operands.push(lo);
+    if (hi !== null) operands.push(hi);
+    checkNoPartialOverlap(self, operands);
+    const dtype = operands.length === 2 ? resultType2(self, operands[1]!) : torchResultType(operands);
+    if (writesInPlace(self, operands, dtype)) {
+      return intoSelf(self, lo !== null && hi !== null ? E.clip : lo !== null ? E.maximum : E.minimum, operands, dtype);
+    }
+  }
+  return inPlace(self, clamp(self, min, max));
+}
+
+/** max(x, min), as torch.clamp_min. */
+export const clampMin = (x: Tensor, min: number | Tensor): Tensor => clamp(x, min, null);
+/** min(x, max), as torch.clamp_max. */
+export const clampMax = (x: Tensor, max: number | Tensor): Tensor => clamp(x, null, max);
+export const clampMin_ = <T extends Tensor>(self: T, min: number | Tensor): T => clamp_(self, min, null);
+export const clampMax_ = <T extends Tensor>(self: T, max: number | Tensor): T => clamp_(self, null, max);
+
+// ---- addcmul, addcdiv, lerp ------------------------------------------------------------------------
+
+export interface ValueOptions {
+  /** Multiplier of the product or quotient (default 1). */
+  value?: number;
+}
+
+/** PyTorch's refusals for addcmul/addcdiv operands. */
+function checkAddc(name: 'addcmul' | 'addcdiv', t1: Tensor, t2: Tensor): void {
+  if (name === 'addcdiv' && category(t1.dtype) !== 2 && category(t2.dtype) !== 2) {
+    throw new Error('Integer division with addcdiv is no longer supported, and in a future  release addcdiv will perform a true division of tensor1 and tensor2. The historic addcdiv behavior can be implemented as (input + value * torch.trunc(tensor1 / tensor2)).to(input.dtype) for integer inputs and as (input + value * tensor1 / tensor2) for float inputs. The future addcdiv behavior is just the latter implementation: (input + value * tensor1 / tensor2), for all dtypes.');
+  }
+}
+
+/**
+ * (value * t1) op t2 in `dtype`, into fresh memory the caller owns: PyTorch's kernels compute
+ * `self + value * t1 * t2` (and `/ t2`) left to right, rounding each step to the dtype, and so
+ * does this (value 1 skips an exact multiplication).
+ */
+function scaledProduct(op: ElementwiseOp, t1: Tensor, t2: Tensor, value: number, dtype: DType): Tensor {
+  if (value === 1) return launchElementwise(op, [t1, t2], dtype, dtype);
+  const tmp = launchElementwise(E.multiply, [t1, value], dtype, dtype);
+  return launchElementwise(op, [tmp, t2], dtype, dtype, broadcastsInto(t2.shape, tmp.shape) ? tmp : undefined);
+}
+
+/** self + (value * t1) op t2 out of place: the sum lands in the product's memory when it fits. */
+function addc(op: ElementwiseOp, self: Tensor, t1: Tensor, t2: Tensor, value: number, dtype: DType): Tensor {
+  const prod = scaledProduct(op, t1, t2, value, dtype);
+  return launchElementwise(E.add, [self, prod], dtype, dtype, broadcastsInto(self.shape, prod.shape) ? prod : undefined);
+}
+
+/** self + value * t1 * t2, as torch.addcmul. */
+export function addcmul(self: Tensor, t1: Tensor, t2: Tensor, options?: ValueOptions): Tensor {
+  const value = options?.value ?? 1;
+  const dtype = torchResultType([self, t1, t2]);
+  checkAddc('addcmul', t1, t2);
+  const out = addc(E.multiply, self, t1, t2, value, dtype);
+  if (!wantsGrad(self, t1, t2)) return out;
+  const saved = [wants(t2) ? t1 : null, wants(t1) ? t2 : null].filter(isTensor);
+  return record(out, 'AddcmulBackward0', [self, t1, t2], (g) => [
+    reduceGrad(g, self),
+    t1.requiresGrad ? sumToShape(mul(g, mul(t2, value)), t1.shape) : null,
+    t2.requiresGrad ? sumToShape(mul(g, mul(t1, value)), t2.shape) : null,
+  ], saved);
+}
+
+/** self + value * t1 / t2, as torch.addcdiv. */
+export function addcdiv(self: Tensor, t1: Tensor, t2: Tensor, options?: ValueOptions): Tensor {
+  const value = options?.value ?? 1;
+  const dtype = torchResultType([self, t1, t2]);
+  checkAddc('addcdiv', t1, t2);
+  const out = addc(E.divide, self, t1, t2, value, dtype);
+  if (!wantsGrad(self, t1, t2)) return out;
+  const saved = [wants(t2) ? t1 : null, wants(t1) || wants(t2) ? t2 : null].filter(isTensor);
+  return record(out, 'AddcdivBackward0', [self, t1, t2], (g) => [
+    reduceGrad(g, self),
+    t1.requiresGrad ? sumToShape(mul(g, div(value, t2)), t1.shape) : null,
+    t2.requiresGrad ? sumToShape(neg(mul(g, div(mul(t1, value), mul(t2, t2)))), t2.shape) : null,
+  ], saved);
+}
+
+function addc_<T extends Tensor>(name: 'addcmul' | 'addcdiv', self: T, t1: Tensor, t2: Tensor, options?: ValueOptions): T {
+  const value = options?.value ?? 1;
+  const dtype = torchResultType([self, t1, t2]);
+  checkAddc(name, t1, t2);
+  checkNoPartialOverlap(self, [t1, t2]);
+  if (writesInPlace(self, [t1, t2], dtype)) {
+    const prod = scaledProduct(name === 'addcmul' ? E.multiply : E.divide, t1, t2, value, dtype);
+    if (broadcastsInto(prod.shape, self.shape)) return intoSelf(self, E.add, [self, prod], dtype);
+  }
+  return inPlace(self, name === 'addcmul' ? addcmul(self, t1, t2, options) : addcdiv(self, t1, t2, options));
+}
+
+/** self += value * t1 * t2, in place (what Adam's second moment does). */
+export const addcmul_ = <T extends Tensor>(self: T, t1: Tensor, t2: Tensor, options?: ValueOptions): T => addc_('addcmul', self, t1, t2, options);
+/** self += value * t1 / t2, in place (what Adam's parameter update does). */
+export const addcdiv_ = <T extends Tensor>(self: T, t1: Tensor, t2: Tensor, options?: ValueOptions): T => addc_('addcdiv', self, t1, t2, options);
+
+/** PyTorch's dtype names as its lerp messages print them ('float', 'double'). */
+const C10_NAMES: Partial<Record<DType, string>> = {
+  float32: 'float', float64: 'double', float16: 'c10::Half', bfloat16: 'c10::BFloat16', int64: 'long int', int32: 'int',
+};
+
+function checkLerp(self: Tensor, end: Tensor, weight: number | Tensor): void {
+  const name = (d: DType): string => C10_NAMES[d] ?? d;
+  if (end.dtype !== self.dtype) throw new Error(`expected dtype ${name(self.dtype)} for \`end\` but got dtype ${name(end.dtype)}`);
+  if (isTensor(weight) && weight.dtype !== self.dtype) {
+    throw new Error(`expected dtype ${name(self.dtype)} for \`weight\` but got dtype ${name(weight.dtype)}`);
+  }
+  if (category(self.dtype) !== 2) {
+    throw new Error(`"lerp_kernel_${isTensor(weight) ? 'tensor' : 'scalar'}" not implemented for '${torchTypeName(self.dtype)}'`);
+  }
+}
+
+/**
+ * self + weight * (end - self) for |weight| < 0.5, else end - (end - self) * (1 - weight): PyTorch's
+ * lerp, exact at both ends, with its rounding (the weight and 1 - weight rounded to the dtype's
+ * precision, float for half types). Writes into `into` when given (its shape must be the result's).
+ */
+function lerpScalar(self: Tensor, end: Tensor, weight: number, into?: Tensor): Tensor {
+  const dtype = self.dtype;
+  const round = dtype === 'float64' ? (v: number): number => v : Math.fround;
+  const w = round(weight);
+  const diff = launchElementwise(E.subtract, [end, self], dtype, dtype);
+  if (Math.abs(w) < 0.5) {
+    launchElementwise(E.multiply, [diff, w], dtype, dtype, diff);
+    return launchElementwise(E.add, [self, diff], dtype, dtype, into ?? diff);
+  }
+  launchElementwise(E.multiply, [diff, round(1 - w)], dtype, dtype, diff);
+  return launchElementwise(E.subtract, [end, diff], dtype, dtype, into ?? diff);
+}
+
+/** The same with a weight tensor: each element takes its own branch. */
+function lerpTensor(self: Tensor, end: Tensor, weight: Tensor): Tensor {
+  const dtype = self.dtype;
+  const diff = launchElementwise(E.subtract, [end, self], dtype, dtype);
+  const near = launchElementwise(E.add, [self, launchElementwise(E.multiply, [weight, diff], dtype, dtype)], dtype, dtype);
+  const oneMinus = launchElementwise(E.subtract, [1, weight], dtype, dtype);
+  const far = launchElementwise(E.subtract, [end, launchElementwise(E.multiply, [diff, oneMinus], dtype, dtype)], dtype, dtype);
+  const small = launchElementwise(E.less, [launchElementwise(E.abs, [weight], dtype, dtype), 0.5], dtype, 'bool');
+  return launchElementwise(E.where, [small, near, far], dtype, dtype);
+}
+
+/** self + weight * (end - self), as torch.lerp (weight a number or a tensor). */
+export function lerp(self: Tensor, end: Tensor, weight: number | Tensor): Tensor {
+  checkLerp(self, end, weight);
+  const out = isTensor(weight) ? lerpTensor(self, end, weight) : lerpScalar(self, end, weight);
+  if (!wantsGrad(self, end, weight)) return out;
+  if (!isTensor(weight)) {
+    return record(out, 'LerpBackward0', [self, end], (g) => [
+      self.requiresGrad ? sumToShape(mul(g, 1 - weight), self.shape) : null,
+      end.requiresGrad ? sumToShape(mul(g, weight), end.shape) : null,
+    ]);
+  }
+  return record(out, 'LerpBackward1', [self, end, weight], (g) => [
+    self.requiresGrad ? sumToShape(mul(g, sub(1, weight)), self.shape) : null,
+    end.requiresGrad ? sumToShape(mul(g, weight), end.shape) : null,
+    weight.requiresGrad ? sumToShape(mul(g, sub(end, self)), weight.shape) : null,
+  ], [self, end, weight]);
+}
+
+/** self.lerp_(end, weight): self moves toward end by weight, in place (PyTorch 2's Adam moments). */
+export function lerp_<T extends Tensor>(self: T, end: Tensor, weight: number | Tensor): T {
+  checkLerp(self, end, weight);
+  checkNoPartialOverlap(self, [end, weight]);
+  if (!isTensor(weight) && writesInPlace(self, [end], self.dtype)) {
+    lerpScalar(self, end, weight, self);
+    self.storage.version++;
+    return self;
+  }
+  return inPlace(self, lerp(self, end, weight));
 }
 
 /** Shapes that broadcast together, exported for ops composed elsewhere. */

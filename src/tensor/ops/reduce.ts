@@ -6,7 +6,8 @@
 import type { DType } from '../../core/dtype.js';
 import { backendFor, type ReduceOp } from '../../backend/backend.js';
 import { noGrad } from '../autograd/grad-mode.js';
-import { record } from '../autograd/record.js';
+import { record, wantsGrad } from '../autograd/record.js';
+import { allocTensor } from '../alloc.js';
 import { category, getDefaultDtype } from '../dtype-rules.js';
 import { Tensor } from '../tensor.js';
 import { add, div, eq, mul, sub, sqrt, exp, log, where, to, maximum, minimum, torchTypeName } from './pointwise.js';
@@ -41,12 +42,26 @@ export function normalizeDims(dims: Dims, ndim: number): number[] {
 
 /** Runs a backend reduction over `dims`; the result has keepdim shape if asked. */
 function reduceKernel(x: Tensor, op: ReduceOp, dims: number[], outDtype: DType, keepdim: boolean): Tensor {
-  const kept = x.shape.map((_, i) => i).filter((i) => !dims.includes(i));
-  const perm = [...kept, ...dims];
-  const view = x.makeView(perm.map((i) => x.shape[i]!), perm.map((i) => x.elementStrides[i]!), x.offset);
-  const out = Tensor.empty(kept.map((i) => x.shape[i]!), outDtype);
-  backendFor(x).reduce(op, view, dims.length, out);
-  return keepdim ? out.makeView(keepShape(x.shape, dims), keepStrides(x.shape, dims, out), 0) : out;
+  let out: Tensor;
+  if (reducesAll(dims, x.ndim)) {
+    // the whole tensor in its own order: no permuted view to build
+    out = allocTensor([], outDtype);
+    backendFor(x).reduce(op, x, dims.length, out);
+  } else {
+    const kept = x.shape.map((_, i) => i).filter((i) => !dims.includes(i));
+    const perm = [...kept, ...dims];
+    const view = x.makeView(perm.map((i) => x.shape[i]!), perm.map((i) => x.elementStrides[i]!), x.offset);
+    out = allocTensor(kept.map((i) => x.shape[i]!), outDtype);
+    backendFor(x).reduce(op, view, dims.length, out);
+  }
+  return keepdim ? out.makeView(keepShape(x.shape, dims), keepStrides(x.shape, dims, out), out.offset) : out;
+}
+
+/** Whether dims are 0, 1, ..., ndim - 1. */
+function reducesAll(dims: readonly number[], ndim: number): boolean {
+  if (dims.length !== ndim) return false;
+  for (let i = 0; i < ndim; i++) if (dims[i] !== i) return false;
+  return true;
 }
 
 /**
@@ -94,21 +109,30 @@ function expandBack(g: Tensor, shape: readonly number[], dims: number[], keepdim
 /** Accumulator dtype of sum/prod: bool and integers sum in int64. */
 const sumDtype = (d: DType): DType => (category(d) === 2 ? d : 'int64');
 
-export function sum(x: Tensor, dim?: Dims, keepdim = false, options: DtypeOption = {}): Tensor {
+/** Whether a reduction's dim argument names dims (PyTorch's overload 1) or not (overload 0). */
+const givesDims = (dim: Dims): boolean => dim !== undefined && dim !== null;
+
+/** The sum over dims (all when none are given); SumBackward0 without dims, SumBackward1 with, as PyTorch. */
+export function sum(x: Tensor, dim?: Dims, keepdim = false, options?: DtypeOption): Tensor {
   const dims = normalizeDims(dim, x.ndim);
-  const input = options.dtype ? to(x, options.dtype) : x;
-  const out = reduceKernel(input, 'sum', dims, options.dtype ?? sumDtype(x.dtype), keepdim);
-  return record(out, 'SumBackward1', [input], (g) => [expandBack(g, x.shape, dims, keepdim)]);
+  const dtype = options?.dtype;
+  const input = dtype ? to(x, dtype) : x;
+  const out = reduceKernel(input, 'sum', dims, dtype ?? sumDtype(x.dtype), keepdim);
+  if (!wantsGrad(input)) return out;
+  return record(out, givesDims(dim) ? 'SumBackward1' : 'SumBackward0', [input], (g) => [expandBack(g, x.shape, dims, keepdim)]);
 }
 
-export function mean(x: Tensor, dim?: Dims, keepdim = false, options: DtypeOption = {}): Tensor {
-  const dtype = options.dtype ?? x.dtype;
+/** The mean over dims; its node is MeanBackward0 without dims, MeanBackward1 with, as PyTorch. */
+export function mean(x: Tensor, dim?: Dims, keepdim = false, options?: DtypeOption): Tensor {
+  const dtype = options?.dtype ?? x.dtype;
   if (category(dtype) !== 2) {
     throw new Error(`mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ${torchTypeName(x.dtype)}`);
   }
   const dims = normalizeDims(dim, x.ndim);
   const n = dims.reduce((k, d) => k * x.shape[d]!, 1);
-  return div(sum(x, dims, keepdim, { dtype }), n);
+  if (!wantsGrad(x)) return div(sum(x, dims, keepdim, { dtype }), n);
+  const out = noGrad(() => div(sum(x, dims, keepdim, { dtype }), n));
+  return record(out, givesDims(dim) ? 'MeanBackward1' : 'MeanBackward0', [x], (g) => [expandBack(div(g, n), x.shape, dims, keepdim)]);
 }
 
 export function prod(x: Tensor, dim?: number, keepdim = false, options: DtypeOption = {}): Tensor {

@@ -60,16 +60,20 @@ export function view(x: Tensor, ...shape: ShapeArgs): Tensor {
   return record(out, 'ViewBackward0', [x], (g) => [reshape(g, x.shape)]);
 }
 
-/** A view when possible, else a copy. */
+/**
+ * A view when possible, else a copy. The nodes are PyTorch 1.13's: ReshapeAliasBackward0 for a
+ * view (PyTorch 2 records ViewBackward0 there; kiln follows 1.13, the version its fixtures and
+ * checks come from), UnsafeViewBackward0 for a copy.
+ */
 export function reshape(x: Tensor, ...shape: ShapeArgs): Tensor {
   const target = resolveShape(x, flattenArgs(shape));
   const strides = reshapeStrides(x.shape, x.elementStrides, target);
   if (strides) {
     const out = viewOf(x, target, strides, x.offset);
-    return record(out, 'ViewBackward0', [x], (g) => [reshape(g, x.shape)]);
+    return record(out, 'ReshapeAliasBackward0', [x], (g) => [reshape(g, x.shape)]);
   }
   const copy = launchElementwise(E.copy, [x], x.dtype, x.dtype);
-  const out = copy.makeView(target, contiguousStrides(target), 0);
+  const out = copy.makeView(target, contiguousStrides(target), copy.offset);
   return record(out, 'UnsafeViewBackward0', [x], (g) => [reshape(g, x.shape)]);
 }
 
@@ -93,26 +97,36 @@ export function permute(x: Tensor, ...dims: ShapeArgs): Tensor {
   return record(out, 'PermuteBackward0', [x], (g) => [permute(g, inverse)]);
 }
 
+/** dims a and b of x swapped, as a view (no node). */
+function swapped(x: Tensor, a: number, b: number): Tensor {
+  const shape = [...x.shape];
+  const strides = [...x.elementStrides];
+  [shape[a], shape[b]] = [shape[b]!, shape[a]!];
+  [strides[a], strides[b]] = [strides[b]!, strides[a]!];
+  return viewOf(x, shape, strides, x.offset);
+}
+
 export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
   const a = wrapDim(dim0, x.ndim);
   const b = wrapDim(dim1, x.ndim);
   if (x.ndim === 0) return alias(x, 'TransposeBackward0');
-  const perm = x.shape.map((_, i) => i);
-  [perm[a], perm[b]] = [perm[b]!, perm[a]!];
-  return permute(x, perm);
+  return record(swapped(x, a, b), 'TransposeBackward0', [x], (g) => [transpose(g, a, b)]);
 }
 
 /** The 2-D transpose (0-D and 1-D tensors come back as views of themselves). */
 export function t(x: Tensor): Tensor {
   if (x.ndim > 2) throw new Error(`t() expects a tensor with <= 2 dimensions, but self is ${x.ndim}D`);
-  return x.ndim < 2 ? alias(x, 'TBackward0') : transpose(x, 0, 1);
+  if (x.ndim < 2) return alias(x, 'TBackward0');
+  return record(swapped(x, 0, 1), 'TBackward0', [x], (g) => [t(g)]);
 }
 
 export function squeeze(x: Tensor, dim?: number | readonly number[]): Tensor {
   const dims = dim === undefined ? x.shape.flatMap((d, i) => (d === 1 ? [i] : [])) : (typeof dim === 'number' ? [dim] : [...dim]).map((d) => wrapDim(d, x.ndim));
   const keep = x.shape.map((_, i) => i).filter((i) => !(dims.includes(i) && x.shape[i] === 1));
   const out = viewOf(x, keep.map((i) => x.shape[i]!), keep.map((i) => x.elementStrides[i]!), x.offset);
-  return record(out, 'SqueezeBackward0', [x], (g) => [reshape(g, x.shape)]);
+  // PyTorch's overloads: squeeze() 0, squeeze(dim) 1, squeeze(dims) 2
+  const name = dim === undefined ? 'SqueezeBackward0' : typeof dim === 'number' ? 'SqueezeBackward1' : 'SqueezeBackward2';
+  return record(out, name, [x], (g) => [reshape(g, x.shape)]);
 }
 
 export function unsqueeze(x: Tensor, dim: number): Tensor {
@@ -165,7 +179,8 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
   const shape = [...x.shape];
   shape[d] = length;
   const out = viewOf(x, shape, x.elementStrides, x.offset + s * x.elementStrides[d]!);
-  return record(out, 'NarrowBackward0', [x], (g) => [embed(g, x.shape, d, s)]);
+  // narrow is a slice in PyTorch, and records its node
+  return record(out, 'SliceBackward0', [x], (g) => [embed(g, x.shape, d, s)]);
 }
 
 /** A zero tensor of `shape` with g placed at [start, start + g.shape[dim]) along dim (narrow's adjoint). */
@@ -211,6 +226,10 @@ export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
 
 /** Joins tensors along an existing dim (copies). */
 export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
+  return join(tensors, dim, 'CatBackward0');
+}
+
+function join(tensors: readonly Tensor[], dim: number, name: string): Tensor {
   if (tensors.length === 0) throw new Error('torch.cat(): expected a non-empty list of Tensors');
   checkSameDevice(tensors);
   // PyTorch skips 1-D empty tensors in cat
@@ -237,7 +256,7 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
     launchElementwise(E.copy, [p.detach()], p.dtype, dtype, region);
     start += p.shape[d]!;
   }
-  return record(out, 'CatBackward0', parts, (g) => split(g, parts.map((p) => p.shape[d]!), d).map((piece, i) => (
+  return record(out, name, parts, (g) => split(g, parts.map((p) => p.shape[d]!), d).map((piece, i) => (
     piece.dtype === parts[i]!.dtype ? piece : piece.to(parts[i]!.dtype)
   )));
 }
@@ -255,7 +274,7 @@ export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
     }
   });
   const d = wrapDim(dim, ref.ndim + 1);
-  return cat(tensors.map((p) => unsqueeze(p, d)), d);
+  return join(tensors.map((p) => unsqueeze(p, d)), d, 'StackBackward0');
 }
 
 function triangle(x: Tensor, diagonal: number, lower: boolean): Tensor {
