@@ -4,12 +4,13 @@
  * adds overhead of its own, so compile this file and run it with plain node:
  *
  *   npm run build
- *   npx tsc bench/tensor-overhead.ts --outDir .tmp/bench --module nodenext --moduleResolution nodenext \
- *     --target es2022 --skipLibCheck
+ *   npx tsc bench/tensor-overhead.ts --outDir .tmp/bench --rootDir bench --module nodenext \
+ *     --moduleResolution nodenext --target es2022 --skipLibCheck --types node
  *   node .tmp/bench/tensor-overhead.js            # imports 'kiln' (dist/)
  *   node .tmp/bench/tensor-overhead.js /path/to/other/dist/index.js   # compare another build
  *
- * Prints the best and the median time per call over several rounds (nanoseconds for tiny ops).
+ * Prints the best and the median time per call over several rounds (nanoseconds for tiny ops);
+ * BENCH_ONLY=<regexp> picks rows, BENCH_JSON=1 adds a JSON line of [name, best, median, unit].
  */
 type Kiln = typeof import('kiln');
 

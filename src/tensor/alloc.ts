@@ -83,3 +83,27 @@ export function allocTensor(shape: readonly number[], dtype: DType): Tensor {
   const strides = shape.length === 1 ? [1] : contiguousStrides(shape);
   return new Tensor(new SlabStorage(slab!), dtype, shape, strides, at / itemsize);
 }
+
+// ---- scratch for temporaries that never leave an op -----------------------------------------------
+
+/** Scratch buffers are kept for temporaries of at least this many bytes, and at most the cap. */
+const SCRATCH_MIN_BYTES = 1 << 16;
+const SCRATCH_MAX_BYTES = 1 << 26;
+let scratchBuffer: Storage | null = null;
+
+/**
+ * A contiguous tensor of `shape` over memory reused from call to call, for a temporary an op
+ * creates, consumes and drops before it returns (the scaled operand of add_ with alpha, the
+ * product inside addcmul_). On these machines first touching fresh memory costs ten times the
+ * arithmetic of a large elementwise op, so reusing the temporary's memory is what makes those
+ * in-place ops cheap. The contents are garbage (not zeroed); only one scratch tensor may be in
+ * use at a time, and it must not escape the op. Small or huge temporaries get fresh memory.
+ */
+export function scratchTensor(shape: readonly number[], dtype: DType): Tensor {
+  let n = 1;
+  for (let i = 0; i < shape.length; i++) n *= shape[i]!;
+  const bytes = n * itemsizeOf(dtype);
+  if (bytes < SCRATCH_MIN_BYTES || bytes > SCRATCH_MAX_BYTES) return allocTensor(shape, dtype);
+  if (scratchBuffer === null || scratchBuffer.byteLength < bytes) scratchBuffer = Storage.allocate('uint8', bytes);
+  return new Tensor(scratchBuffer, dtype, shape, contiguousStrides(shape), 0);
+}

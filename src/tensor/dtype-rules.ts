@@ -20,20 +20,26 @@ export function setDefaultDtype(dtype: DType): void {
   defaultFloat = dtype;
 }
 
-/** 0 bool, 1 integer, 2 floating point: PyTorch's promotion categories. */
+/** 0 bool, 1 integer, 2 floating point, 3 complex: PyTorch's promotion categories. */
 export function category(d: DType): number {
   const k = dtypeInfo(d).kind;
-  return k === 'b' ? 0 : k === 'f' ? 2 : 1;
+  return k === 'b' ? 0 : k === 'f' ? 2 : k === 'c' ? 3 : 1;
 }
 
-/** torch.promote_types. */
+/**
+ * torch.promote_types: the higher category wins, except that a complex type meeting a float
+ * keeps the wider of the two precisions (complex64 with float64 is complex128).
+ */
 export function torchPromoteTypes(a: DType, b: DType): DType {
   if (a === b) return a;
   const ca = category(a);
   const cb = category(b);
-  if (ca !== cb) return ca > cb ? a : b;
+  if (ca !== cb && !(ca + cb === 5)) return ca > cb ? a : b;
   return promoteTypes(a, b);
 }
+
+/** The complex type whose parts are a float type (PyTorch's toComplexType; half types give complex64). */
+const complexOf = (d: DType): DType => (d === 'float64' ? 'complex128' : 'complex64');
 
 /** An operand as torch.result_type sees it: a dimensioned tensor, a 0-d tensor, or a JS scalar. */
 export type Operand = { dtype: DType; ndim: number } | number | boolean;
@@ -66,7 +72,9 @@ export function torchResultType(operands: readonly Operand[]): DType {
     if (next === undefined) continue;
     if (result === undefined) result = next;
     else if (category(next) > category(result)) {
-      result = next === wrapped && category(next) === 2 ? getDefaultDtype() : next;
+      // a float result meeting a complex 0-d tensor keeps its precision (combine_categories)
+      if (category(next) === 3 && category(result) === 2) result = complexOf(result);
+      else result = next === wrapped && category(next) === 2 ? getDefaultDtype() : next;
       if (next === wrapped && category(next) === 1) result = 'int64';
     }
   }

@@ -60,20 +60,24 @@ export function broadcastView(v: View, shape: readonly number[]): View {
 
 // ---- scalars -------------------------------------------------------------------------------------
 
-/** 0-d views of scalars by loop dtype and value. Kernels only read their inputs, so they are shared. */
-const scalarViews = new Map<DType, Map<Scalar, View>>();
+/**
+ * 0-d tensors of scalars by loop dtype and value. Kernels only read their inputs, so they are
+ * shared. They are Tensors (not NDArrays or plain records) so that the views a kernel receives
+ * all have one shape of object, which keeps the backend's property reads monomorphic.
+ */
+const scalarViews = new Map<DType, Map<Scalar, Tensor>>();
 const SCALARS_PER_DTYPE = 256;
 
-/** A 0-d view holding `value` stored as `dtype` (cached; never written to). */
-export function scalarView(value: Scalar, dtype: DType): View {
+/** A 0-d tensor holding `value` stored as `dtype` (cached; never written to). */
+export function scalarView(value: Scalar, dtype: DType): Tensor {
   // Map keys treat -0 as 0, and the sign of a zero matters (1 / -0): -0 is not cached
-  if (value === 0 && 1 / value < 0) return scalarArray(value, dtype);
+  if (value === 0 && 1 / value < 0) return Tensor.fromView(scalarArray(value, dtype));
   let byValue = scalarViews.get(dtype);
   if (byValue === undefined) scalarViews.set(dtype, (byValue = new Map()));
   let v = byValue.get(value);
   if (v === undefined) {
     if (byValue.size >= SCALARS_PER_DTYPE) byValue.clear();
-    v = scalarArray(value, dtype);
+    v = Tensor.fromView(scalarArray(value, dtype));
     byValue.set(value, v);
   }
   return v;
@@ -85,11 +89,11 @@ function zerosOf(ndim: number): readonly number[] {
   return (zeroStrides[ndim] ??= new Array<number>(ndim).fill(0));
 }
 
-/** A scalar as an operand of `shape`: its 0-d view with 0 strides. */
+/** A scalar as an operand of `shape`: its 0-d tensor with 0 strides. */
 function scalarOperand(value: Scalar, loop: DType, shape: readonly number[]): View {
   const v = scalarView(value, loop);
   if (shape.length === 0) return v;
-  return { storage: v.storage, dtype: v.dtype, shape, elementStrides: zerosOf(shape.length), offset: v.offset };
+  return new Tensor(v.storage, v.dtype, shape, zerosOf(shape.length), v.offset);
 }
 
 // ---- the launcher ----------------------------------------------------------------------------------
@@ -137,7 +141,7 @@ export function launchElementwise(
   const views = new Array<View>(n);
   for (let i = 0; i < n; i++) {
     const o = operands[i]!;
-    if (o instanceof Tensor) views[i] = same ? o : broadcastView(o, shape);
+    if (o instanceof Tensor) views[i] = same || shapesEqual(o.shape, shape) ? o : o.makeView(shape, broadcastStrides(o.shape, o.elementStrides, shape), o.offset);
     else views[i] = scalarOperand(o, loop, shape);
   }
   backendFor(target).elementwise(op, views, target, loop);

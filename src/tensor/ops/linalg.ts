@@ -104,7 +104,9 @@ export function dot(a: Tensor, b: Tensor): Tensor {
     throw new Error(`inconsistent tensor size, expected tensor [${n}] and src [${m}] to have the same number of elements, but got ${n} and ${m} elements respectively`);
   }
   checkNotBool('dot', a);
-  const out = noGrad(() => reshape(product(unsqueeze(a, 0), unsqueeze(b, 1)), []));
+  // the (1, 1) product is internal: its 0-d alias is the result itself, not a view of anything
+  const p = noGrad(() => product(unsqueeze(a, 0), unsqueeze(b, 1)));
+  const out = p.makeView([], [], p.offset);
   if (!wantsGrad(a, b)) return out;
   // one node, as PyTorch's: d/da = g b, d/db = g a
   return record(out, 'DotBackward0', [a, b], (g) => [
@@ -119,7 +121,8 @@ export function mv(a: Tensor, b: Tensor): Tensor {
   if (a.shape[1] !== b.shape[0]) throw mvShapeError(a.shape[0]!, a.shape[1]!, b.shape[0]!);
   checkSameDtype(a, b);
   checkNotBool('addmv_impl_cpu', a);
-  const out = noGrad(() => reshape(product(a, unsqueeze(b, 1)), [a.shape[0]!]));
+  const p = noGrad(() => product(a, unsqueeze(b, 1)));
+  const out = p.makeView([a.shape[0]!], [p.elementStrides[0]!], p.offset);
   if (!wantsGrad(a, b)) return out;
   // one node, as PyTorch's: d/da = g ⊗ b, d/db = aᵀ g
   return record(out, 'MvBackward0', [a, b], (g) => [

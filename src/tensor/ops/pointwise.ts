@@ -15,6 +15,7 @@ import { Tensor } from '../tensor.js';
 import type { Scalar, TensorLike } from '../types.js';
 import { broadcastShape, launchElementwise } from './launch.js';
 import { shapesEqual } from '../../core/shape.js';
+import { scratchTensor } from '../alloc.js';
 import { any as anyTrue, sumToShape } from './reduce.js';
 
 export interface AlphaOptions {
@@ -556,6 +557,13 @@ export function fill_<T extends Tensor>(self: T, value: Scalar | Tensor): T {
   if (isTensor(value) && value.ndim !== 0) {
     throw new Error(`fill_ only supports 0-dimension value tensor but got tensor with ${value.ndim} dimensions.`);
   }
+  if (!isTensor(value) && !wantsGrad(self)) {
+    // no graph: the scalar goes straight into self
+    checkInPlace(self);
+    launchElementwise(E.copy, [value], self.dtype, self.dtype, self);
+    self.storage.version++;
+    return self;
+  }
   return copy_(self, value);
 }
 
@@ -643,12 +651,23 @@ function intoSelf<T extends Tensor>(self: T, op: ElementwiseOp, operands: readon
   return self;
 }
 
+/**
+ * alpha * b for an in-place op's own use (as `scaled`, the dtype mul gives): a tensor's product
+ * lands in scratch memory, which the caller consumes before returning.
+ */
+function scaledTemp(b: TensorLike, alpha: number): TensorLike {
+  if (alpha === 1) return b;
+  if (!isTensor(b)) return Number(b) * alpha;
+  const dtype = resultType2(b, alpha);
+  return launchElementwise(E.multiply, [b, alpha], dtype, dtype, scratchTensor(b.shape, dtype));
+}
+
 /** self += alpha * other. */
 export function add_<T extends Tensor>(self: T, other: TensorLike, options?: AlphaOptions): T {
   checkNoPartialOverlap(self, [other]);
   const alpha = options?.alpha ?? 1;
   const dtype = resultType2(self, other);
-  if (writesInPlace(self, [other], dtype)) return intoSelf(self, E.add, [self, alpha === 1 ? other : scaled(other, alpha)], dtype);
+  if (writesInPlace(self, [other], dtype)) return intoSelf(self, E.add, [self, scaledTemp(other, alpha)], dtype);
   return inPlace(self, add(self, other, options));
 }
 
@@ -658,7 +677,7 @@ export function sub_<T extends Tensor>(self: T, other: TensorLike, options?: Alp
   const alpha = options?.alpha ?? 1;
   const dtype = resultType2(self, other);
   if (!boolOperand(self) && !boolOperand(other) && writesInPlace(self, [other], dtype)) {
-    return intoSelf(self, E.subtract, [self, alpha === 1 ? other : scaled(other, alpha)], dtype);
+    return intoSelf(self, E.subtract, [self, scaledTemp(other, alpha)], dtype);
   }
   return inPlace(self, sub(self, other, options));
 }
@@ -738,14 +757,19 @@ function checkAddc(name: 'addcmul' | 'addcdiv', t1: Tensor, t2: Tensor): void {
 }
 
 /**
- * (value * t1) op t2 in `dtype`, into fresh memory the caller owns: PyTorch's kernels compute
+ * (value * t1) op t2 in `dtype`, into fresh memory the caller owns (or, with `scratch`, memory
+ * reused between calls that the caller consumes before returning): PyTorch's kernels compute
  * `self + value * t1 * t2` (and `/ t2`) left to right, rounding each step to the dtype, and so
- * does this (value 1 skips an exact multiplication).
+ * does this (value 1 skips an exact multiplication). PyTorch's vectorized loops fuse the last
+ * multiply and add (an FMA), so results can differ from it in the last bit.
  */
-function scaledProduct(op: ElementwiseOp, t1: Tensor, t2: Tensor, value: number, dtype: DType): Tensor {
-  if (value === 1) return launchElementwise(op, [t1, t2], dtype, dtype);
-  const tmp = launchElementwise(E.multiply, [t1, value], dtype, dtype);
-  return launchElementwise(op, [tmp, t2], dtype, dtype, broadcastsInto(t2.shape, tmp.shape) ? tmp : undefined);
+function scaledProduct(op: ElementwiseOp, t1: Tensor, t2: Tensor, value: number, dtype: DType, scratch = false): Tensor {
+  if (value === 1) {
+    return launchElementwise(op, [t1, t2], dtype, dtype, scratch ? scratchTensor(broadcastShape([t1.shape, t2.shape]), dtype) : undefined);
+  }
+  const tmp = launchElementwise(E.multiply, [t1, value], dtype, dtype, scratch ? scratchTensor(t1.shape, dtype) : undefined);
+  if (broadcastsInto(t2.shape, tmp.shape)) return launchElementwise(op, [tmp, t2], dtype, dtype, tmp);
+  return launchElementwise(op, [tmp, t2], dtype, dtype);
 }
 
 /** self + (value * t1) op t2 out of place: the sum lands in the product's memory when it fits. */
@@ -790,7 +814,9 @@ function addc_<T extends Tensor>(name: 'addcmul' | 'addcdiv', self: T, t1: Tenso
   checkAddc(name, t1, t2);
   checkNoPartialOverlap(self, [t1, t2]);
   if (writesInPlace(self, [t1, t2], dtype)) {
-    const prod = scaledProduct(name === 'addcmul' ? E.multiply : E.divide, t1, t2, value, dtype);
+    // the product goes to scratch memory only when it has self's shape (it then can't overlap self)
+    const fits = broadcastsInto(broadcastShape([t1.shape, t2.shape]), self.shape);
+    const prod = scaledProduct(name === 'addcmul' ? E.multiply : E.divide, t1, t2, value, dtype, fits);
     if (broadcastsInto(prod.shape, self.shape)) return intoSelf(self, E.add, [self, prod], dtype);
   }
   return inPlace(self, name === 'addcmul' ? addcmul(self, t1, t2, options) : addcdiv(self, t1, t2, options));
@@ -826,7 +852,8 @@ function lerpScalar(self: Tensor, end: Tensor, weight: number, into?: Tensor): T
   const dtype = self.dtype;
   const round = dtype === 'float64' ? (v: number): number => v : Math.fround;
   const w = round(weight);
-  const diff = launchElementwise(E.subtract, [end, self], dtype, dtype);
+  // in place, end - self has self's shape, and is consumed here: scratch memory
+  const diff = launchElementwise(E.subtract, [end, self], dtype, dtype, into ? scratchTensor(self.shape, dtype) : undefined);
   if (Math.abs(w) < 0.5) {
     launchElementwise(E.multiply, [diff, w], dtype, dtype, diff);
     return launchElementwise(E.add, [self, diff], dtype, dtype, into ?? diff);

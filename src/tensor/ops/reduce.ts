@@ -31,13 +31,24 @@ export interface VarOptions {
 
 /** Sorted, wrapped dims; empty or undefined means all dims (PyTorch's sum(dim=None)). */
 export function normalizeDims(dims: Dims, ndim: number): number[] {
-  if (dims === undefined || dims === null) return [...Array(ndim).keys()];
-  const list = typeof dims === 'number' ? [dims] : [...dims];
-  if (list.length === 0) return [...Array(ndim).keys()];
+  if (dims === undefined || dims === null) return allDims(ndim);
+  if (typeof dims === 'number') {
+    const d = wrapDim(dims, Math.max(ndim, 1));
+    return ndim === 0 ? [] : [d];
+  }
+  const list = [...dims];
+  if (list.length === 0) return allDims(ndim);
   const out = list.map((d) => wrapDim(d, Math.max(ndim, 1))).map((d) => (ndim === 0 ? 0 : d));
   const repeated = out.find((d, i) => out.indexOf(d) !== i);
   if (repeated !== undefined) throw new Error(`dim ${repeated} appears multiple times in the list of dims`);
   return ndim === 0 ? [] : out.sort((a, b) => a - b);
+}
+
+/** 0, 1, ..., ndim - 1. */
+function allDims(ndim: number): number[] {
+  const out = new Array<number>(ndim);
+  for (let i = 0; i < ndim; i++) out[i] = i;
+  return out;
 }
 
 /** Runs a backend reduction over `dims`; the result has keepdim shape if asked. */
