@@ -175,3 +175,26 @@ export function eye(n: number, m?: number | TensorOptions, options: TensorOption
   for (let i = 0; i < Math.min(n, cols); i++) writeElement(nd, i * cols + i, 1);
   return finish(out, options);
 }
+
+/**
+ * PyTorch's legacy typed constructors: `FloatTensor([1, 2])` (what `torch.Tensor([...])` gives)
+ * copies data as float32; `FloatTensor(2, 3)` with sizes only gives a tensor of that size
+ * (zeroed here, uninitialized in PyTorch).
+ */
+function typedConstructor(dtype: DType): (...args: unknown[]) => Tensor {
+  return (...args: unknown[]): Tensor => {
+    if (args.length === 0) return empty([0], { dtype });
+    if (args.every((a) => typeof a === 'number')) return zeros(args as number[], { dtype });
+    if (args.length !== 1) throw new TypeError(`expected data or sizes, got ${args.length} arguments`);
+    return tensor(args[0], { dtype });
+  };
+}
+
+/** torch.FloatTensor(data) / torch.Tensor(data): a float32 tensor. */
+export const FloatTensor = typedConstructor('float32');
+/** torch.DoubleTensor(data): a float64 tensor. */
+export const DoubleTensor = typedConstructor('float64');
+/** torch.LongTensor(data): an int64 tensor. */
+export const LongTensor = typedConstructor('int64');
+/** torch.HalfTensor(data): a float16 tensor. */
+export const HalfTensor = typedConstructor('float16');

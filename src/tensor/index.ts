@@ -11,15 +11,15 @@ export {
   isnan, isinf, isfinite, maximum, minimum, clamp, clamp as clip, clampMin, clampMax, where, maskedFill, clone,
   addcmul, addcdiv, lerp,
 } from './ops/pointwise.js';
-export type { AlphaOptions, DivOptions, ValueOptions } from './ops/pointwise.js';
+export type { AlphaOptions, DivOptions, ValueOptions, OutOption } from './ops/pointwise.js';
 export {
   sum, mean, prod, var_ as var, std, amax, amin, max, min, argmax, argmin, all, any, logsumexp, softmax, logSoftmax,
   cumsum,
 } from './ops/reduce.js';
-export type { Dims, VarOptions } from './ops/reduce.js';
+export type { Dims, VarOptions, DtypeOption } from './ops/reduce.js';
 export {
   reshape, view, flatten, permute, transpose, t, squeeze, unsqueeze, expand, narrow, split, chunk, cat, concat,
-  concatenate, stack, tril, triu,
+  concatenate, stack, tril, triu, unbind,
 } from './ops/shape.js';
 export { gather, scatter, scatter_, scatterAdd, scatterAdd_, indexSelect, indexAdd, indexAdd_, take, maskedSelect } from './ops/indexing.js';
 export type { TensorIndex, TensorIndexItem, IndexAddOptions } from './ops/indexing.js';

@@ -372,6 +372,7 @@ export class Tensor implements View {
   split(splitSize: number | readonly number[], dim = 0): Tensor[] { return shp.split(this, splitSize, dim); }
   chunk(chunks: number, dim = 0): Tensor[] { return shp.chunk(this, chunks, dim); }
   narrow(dim: number, start: number, length: number): Tensor { return shp.narrow(this, dim, start, length); }
+  unbind(dim = 0): Tensor[] { return shp.unbind(this, dim); }
   tril(diagonal = 0): Tensor { return shp.tril(this, diagonal); }
   triu(diagonal = 0): Tensor { return shp.triu(this, diagonal); }
 

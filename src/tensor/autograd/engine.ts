@@ -79,8 +79,10 @@ export function runBackward(outputs: readonly Tensor[], grads: readonly Tensor[]
       const node = ready.pop()!;
       if (done.has(node)) continue;
       done.add(node);
-      const grad = buffers.get(node);
+      const buffered = buffers.get(node);
       buffers.delete(node);
+      const collected = node.collect();
+      const grad = collected ? (buffered ? add(buffered, collected) : collected) : buffered;
       if (grad) {
         const slot = capture.get(node);
         if (slot !== undefined) captured[slot] = grad;

@@ -69,6 +69,15 @@ export class Node {
     if (fn) this.backwardFn = (g) => around(() => fn(g));
   }
 
+  /**
+   * Gradient this node gathered by other means than its input edges (a multi-output node such as
+   * UnbindBackward0, whose outputs' nodes hand it their pieces): the engine adds it to the buffered
+   * gradient when the node runs. None by default.
+   */
+  collect(): Tensor | undefined {
+    return undefined;
+  }
+
   /** Frees the backward closure (and what it saved) after a backward pass without retainGraph. */
   release(): void {
     this.backwardFn = null;

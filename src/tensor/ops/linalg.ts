@@ -9,6 +9,7 @@
  * as strided views (the kernel packs them), so Aᵀ·B and A·Bᵀ cost no copies.
  */
 import type { DType } from '../../core/dtype.js';
+import { withOut, type OutOption } from './out.js';
 import { ELEMENTWISE as E } from '../../core/elementwise-ops.js';
 import { reshapeStrides } from '../../core/reshape.js';
 import { backendFor } from '../../backend/backend.js';
@@ -132,7 +133,8 @@ export function mv(a: Tensor, b: Tensor): Tensor {
 }
 
 /** torch.mm: (n, k) @ (k, m), 2-D only. */
-export function mm(a: Tensor, b: Tensor): Tensor {
+export function mm(a: Tensor, b: Tensor, options?: OutOption): Tensor {
+  if (options?.out) return withOut('mm', options.out, [a, b], () => mm(a, b));
   if (a.ndim !== 2) throw new Error('self must be a matrix');
   if (b.ndim !== 2) throw new Error('mat2 must be a matrix');
   if (a.shape[1] !== b.shape[0]) throw mmShapeError(a.shape[0]!, a.shape[1]!, b.shape[0]!, b.shape[1]!);
@@ -142,7 +144,8 @@ export function mm(a: Tensor, b: Tensor): Tensor {
 }
 
 /** torch.bmm: (b, n, k) @ (b, k, m), 3-D only, no broadcasting. */
-export function bmm(a: Tensor, b: Tensor): Tensor {
+export function bmm(a: Tensor, b: Tensor, options?: OutOption): Tensor {
+  if (options?.out) return withOut('bmm', options.out, [a, b], () => bmm(a, b));
   if (a.ndim !== 3) throw new Error('batch1 must be a 3D tensor');
   if (b.ndim !== 3) throw new Error('batch2 must be a 3D tensor');
   if (b.shape[0] !== a.shape[0] || b.shape[1] !== a.shape[2]) throw bmmShapeError(a.shape[0]!, a.shape[2]!, b.shape[0]!, b.shape[1]!);
@@ -156,7 +159,8 @@ export function bmm(a: Tensor, b: Tensor): Tensor {
  * batched products otherwise (a 1-D operand gets a unit dim that is removed afterwards; batch
  * dims broadcast). Shape errors name the sizes PyTorch's folded kernels see.
  */
-export function matmul(a: Tensor, b: Tensor): Tensor {
+export function matmul(a: Tensor, b: Tensor, options?: OutOption): Tensor {
+  if (options?.out) return withOut('matmul', options.out, [a, b], () => matmul(a, b));
   const [da, db] = [a.ndim, b.ndim];
   if (da === 0 || db === 0) throw new Error(`both arguments to matmul need to be at least 1D, but they are ${da}D and ${db}D`);
   checkSameDevice([a, b]);

@@ -17,13 +17,16 @@ import { broadcastShape, launchElementwise } from './launch.js';
 import { shapesEqual } from '../../core/shape.js';
 import { scratchTensor } from '../alloc.js';
 import { any as anyTrue, sumToShape } from './reduce.js';
+import { elementwiseOut, withOut, type OutOption } from './out.js';
 
-export interface AlphaOptions {
+export type { OutOption } from './out.js';
+
+export interface AlphaOptions extends OutOption {
   /** Multiplier for `other`: add(a, b, {alpha}) is a + alpha * b. */
   alpha?: number;
 }
 
-export interface DivOptions {
+export interface DivOptions extends OutOption {
   /** undefined: true division; 'trunc' or 'floor': rounded quotients, keeping integer dtypes. */
   roundingMode?: 'trunc' | 'floor' | null;
 }
@@ -90,6 +93,11 @@ function scaled(b: TensorLike, alpha: number): TensorLike {
 
 export function add(a: TensorLike, b: TensorLike, options?: AlphaOptions): Tensor {
   const alpha = options?.alpha ?? 1;
+  const into = options?.out;
+  if (into) {
+    if (alpha !== 1) return withOut('add', into, [a, b], () => add(a, b, { alpha }));
+    return elementwiseOut('add', E.add, [a, b], resultType2(a, b), resultType2(a, b), into);
+  }
   if (alpha !== 1) return add(a, scaled(b, alpha));
   const dtype = resultType2(a, b);
   const out = binaryOp(E.add, a, b, dtype, dtype);
@@ -110,6 +118,12 @@ function checkSubOperands(a: TensorLike, b: TensorLike): void {
 
 export function sub(a: TensorLike, b: TensorLike, options?: AlphaOptions): Tensor {
   const alpha = options?.alpha ?? 1;
+  const into = options?.out;
+  if (into) {
+    checkSubOperands(a, b);
+    if (alpha !== 1) return withOut('sub', into, [a, b], () => sub(a, b, { alpha }));
+    return elementwiseOut('sub', E.subtract, [a, b], resultType2(a, b), resultType2(a, b), into);
+  }
   if (alpha !== 1) return sub(a, scaled(b, alpha));
   checkSubOperands(a, b);
   const dtype = resultType2(a, b);
@@ -118,8 +132,9 @@ export function sub(a: TensorLike, b: TensorLike, options?: AlphaOptions): Tenso
   return record(out, 'SubBackward0', [a, b], (g) => [reduceGrad(g, a), isTensor(b) ? sumToShape(neg(g), b.shape) : null]);
 }
 
-export function mul(a: TensorLike, b: TensorLike): Tensor {
+export function mul(a: TensorLike, b: TensorLike, options?: OutOption): Tensor {
   const dtype = resultType2(a, b);
+  if (options?.out) return elementwiseOut('mul', E.multiply, [a, b], dtype, dtype, options.out);
   const out = binaryOp(E.multiply, a, b, dtype, dtype);
   if (!wantsGrad(a, b)) return out;
   // each operand is saved only when the other one's gradient needs it, as PyTorch does
@@ -132,6 +147,11 @@ export function mul(a: TensorLike, b: TensorLike): Tensor {
 
 export function div(a: TensorLike, b: TensorLike, options: DivOptions = {}): Tensor {
   const mode = options.roundingMode ?? null;
+  if (options.out) {
+    const into = options.out;
+    if (mode === null) return elementwiseOut('div', E.divide, [a, b], floatResult([a, b]), floatResult([a, b]), into);
+    return withOut('div', into, [a, b], () => div(a, b, { roundingMode: mode }));
+  }
   if (mode !== null) {
     const dtype = torchResultType([a, b]);
     checkIntDivisor(b, dtype);
@@ -175,8 +195,9 @@ export function remainder(a: TensorLike, b: TensorLike): Tensor {
   ]);
 }
 
-export function pow(a: TensorLike, b: TensorLike): Tensor {
+export function pow(a: TensorLike, b: TensorLike, options?: OutOption): Tensor {
   const dtype = torchResultType([a, b]);
+  if (options?.out) return elementwiseOut('pow', E.power, [a, b], dtype, dtype, options.out);
   const out = binaryOp(E.power, a, b, dtype, dtype);
   const saved = [wants(a) || wants(b) ? a : null, wants(a) ? b : null, wants(b) ? out : null].filter(isTensor);
   return record(out, 'PowBackward1', [a, b], (g) => [
@@ -194,7 +215,8 @@ function powBaseGrad(g: Tensor, a: Tensor, b: TensorLike): Tensor {
   return where(eq(b, 0), 0, mul(mul(g, b), pow(a, sub(b, 1))));
 }
 
-export function neg(x: Tensor): Tensor {
+export function neg(x: Tensor, options?: OutOption): Tensor {
+  if (options?.out) return withOut('neg', options.out, [x], () => neg(x));
   if (x.dtype === 'bool') {
     throw new Error('Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.');
   }
@@ -205,14 +227,15 @@ export function neg(x: Tensor): Tensor {
 
 export const negative = neg;
 
-export function abs(x: Tensor): Tensor {
+export function abs(x: Tensor, options?: OutOption): Tensor {
   refuse(x, 'abs', isBool);
+  if (options?.out) return elementwiseOut('abs', E.abs, [x], x.dtype, x.dtype, options.out);
   return record(unaryOp(E.abs, x, x.dtype), 'AbsBackward0', [x], (g) => [mul(g, sign(x))], [x]);
 }
 
 /** x ** 2, as torch.square (so bool gives int64). */
-export function square(x: Tensor): Tensor {
-  return pow(x, 2);
+export function square(x: Tensor, options?: OutOption): Tensor {
+  return pow(x, 2, options);
 }
 
 /**
@@ -220,48 +243,51 @@ export function square(x: Tensor): Tensor {
  * gradient reads the input or, where PyTorch's formula does, the output y itself (not detached,
  * so a gradient built with createGraph differentiates through y too).
  */
-function floatUnary(op: ElementwiseOp, name: string, x: Tensor, grad: (g: Tensor, y: Tensor) => Tensor, saveInput: boolean): Tensor {
+function floatUnary(op: ElementwiseOp, name: string, x: Tensor, grad: (g: Tensor, y: Tensor) => Tensor, saveInput: boolean, out?: Tensor): Tensor {
   const dtype = floatResult([x]);
+  if (out) return elementwiseOut(name.slice(0, name.indexOf('Backward')).toLowerCase(), op, [x], dtype, dtype, out);
   const y = launchElementwise(op, [x], dtype, dtype);
   if (!wantsGrad(x)) return y;
   return record(y, name, [x], (g) => [grad(g, y)], saveInput ? [x] : [y]);
 }
 
-export const exp = (x: Tensor): Tensor => floatUnary(E.exp, 'ExpBackward0', x, (g, y) => mul(g, y), false);
-export const log = (x: Tensor): Tensor => floatUnary(E.log, 'LogBackward0', x, (g) => div(g, x), true);
-export const log2 = (x: Tensor): Tensor => floatUnary(E.log2, 'Log2Backward0', x, (g) => div(g, mul(x, Math.LN2)), true);
-export const log10 = (x: Tensor): Tensor => floatUnary(E.log10, 'Log10Backward0', x, (g) => div(g, mul(x, Math.LN10)), true);
-export const log1p = (x: Tensor): Tensor => floatUnary(E.log1p, 'Log1PBackward0', x, (g) => div(g, add(x, 1)), true);
-export const expm1 = (x: Tensor): Tensor => floatUnary(E.expm1, 'Expm1Backward0', x, (g) => mul(g, exp(x)), true);
-export const sqrt = (x: Tensor): Tensor => floatUnary(E.sqrt, 'SqrtBackward0', x, (g, y) => div(g, mul(y, 2)), false);
-export const rsqrt = (x: Tensor): Tensor => reciprocal(sqrt(x));
-export const sin = (x: Tensor): Tensor => floatUnary(E.sin, 'SinBackward0', x, (g) => mul(g, cos(x)), true);
-export const cos = (x: Tensor): Tensor => floatUnary(E.cos, 'CosBackward0', x, (g) => neg(mul(g, sin(x))), true);
-export const tan = (x: Tensor): Tensor => floatUnary(E.tan, 'TanBackward0', x, (g) => mul(g, add(square(tan(x)), 1)), true);
-export const asin = (x: Tensor): Tensor => floatUnary(E.arcsin, 'AsinBackward0', x, (g) => div(g, sqrt(sub(1, square(x)))), true);
-export const acos = (x: Tensor): Tensor => floatUnary(E.arccos, 'AcosBackward0', x, (g) => neg(div(g, sqrt(sub(1, square(x))))), true);
-export const atan = (x: Tensor): Tensor => floatUnary(E.arctan, 'AtanBackward0', x, (g) => div(g, add(square(x), 1)), true);
-export const sinh = (x: Tensor): Tensor => floatUnary(E.sinh, 'SinhBackward0', x, (g) => mul(g, cosh(x)), true);
-export const cosh = (x: Tensor): Tensor => floatUnary(E.cosh, 'CoshBackward0', x, (g) => mul(g, sinh(x)), true);
-export const tanh = (x: Tensor): Tensor => floatUnary(E.tanh, 'TanhBackward0', x, (g, y) => mul(g, sub(1, mul(y, y))), false);
-export const sigmoid = (x: Tensor): Tensor => floatUnary(E.sigmoid, 'SigmoidBackward0', x, (g, y) => mul(g, mul(y, sub(1, y))), false);
+export const exp = (x: Tensor, options?: OutOption): Tensor => floatUnary(E.exp, 'ExpBackward0', x, (g, y) => mul(g, y), false, options?.out);
+export const log = (x: Tensor, options?: OutOption): Tensor => floatUnary(E.log, 'LogBackward0', x, (g) => div(g, x), true, options?.out);
+export const log2 = (x: Tensor, options?: OutOption): Tensor => floatUnary(E.log2, 'Log2Backward0', x, (g) => div(g, mul(x, Math.LN2)), true, options?.out);
+export const log10 = (x: Tensor, options?: OutOption): Tensor => floatUnary(E.log10, 'Log10Backward0', x, (g) => div(g, mul(x, Math.LN10)), true, options?.out);
+export const log1p = (x: Tensor, options?: OutOption): Tensor => floatUnary(E.log1p, 'Log1PBackward0', x, (g) => div(g, add(x, 1)), true, options?.out);
+export const expm1 = (x: Tensor, options?: OutOption): Tensor => floatUnary(E.expm1, 'Expm1Backward0', x, (g) => mul(g, exp(x)), true, options?.out);
+export const sqrt = (x: Tensor, options?: OutOption): Tensor => floatUnary(E.sqrt, 'SqrtBackward0', x, (g, y) => div(g, mul(y, 2)), false, options?.out);
+export const rsqrt = (x: Tensor, options?: OutOption): Tensor => (options?.out ? withOut('rsqrt', options.out, [x], () => rsqrt(x)) : reciprocal(sqrt(x)));
+export const sin = (x: Tensor, options?: OutOption): Tensor => floatUnary(E.sin, 'SinBackward0', x, (g) => mul(g, cos(x)), true, options?.out);
+export const cos = (x: Tensor, options?: OutOption): Tensor => floatUnary(E.cos, 'CosBackward0', x, (g) => neg(mul(g, sin(x))), true, options?.out);
+export const tan = (x: Tensor, options?: OutOption): Tensor => floatUnary(E.tan, 'TanBackward0', x, (g) => mul(g, add(square(tan(x)), 1)), true, options?.out);
+export const asin = (x: Tensor, options?: OutOption): Tensor => floatUnary(E.arcsin, 'AsinBackward0', x, (g) => div(g, sqrt(sub(1, square(x)))), true, options?.out);
+export const acos = (x: Tensor, options?: OutOption): Tensor => floatUnary(E.arccos, 'AcosBackward0', x, (g) => neg(div(g, sqrt(sub(1, square(x))))), true, options?.out);
+export const atan = (x: Tensor, options?: OutOption): Tensor => floatUnary(E.arctan, 'AtanBackward0', x, (g) => div(g, add(square(x), 1)), true, options?.out);
+export const sinh = (x: Tensor, options?: OutOption): Tensor => floatUnary(E.sinh, 'SinhBackward0', x, (g) => mul(g, cosh(x)), true, options?.out);
+export const cosh = (x: Tensor, options?: OutOption): Tensor => floatUnary(E.cosh, 'CoshBackward0', x, (g) => mul(g, sinh(x)), true, options?.out);
+export const tanh = (x: Tensor, options?: OutOption): Tensor => floatUnary(E.tanh, 'TanhBackward0', x, (g, y) => mul(g, sub(1, mul(y, y))), false, options?.out);
+export const sigmoid = (x: Tensor, options?: OutOption): Tensor => floatUnary(E.sigmoid, 'SigmoidBackward0', x, (g, y) => mul(g, mul(y, sub(1, y))), false, options?.out);
 
-export function reciprocal(x: Tensor): Tensor {
-  return div(1, x);
+export function reciprocal(x: Tensor, options?: OutOption): Tensor {
+  return div(1, x, options);
 }
 
 /** Ops whose gradient is zero almost everywhere: floor, ceil, round, trunc, sign. */
-function stepOp(op: ElementwiseOp, name: string, x: Tensor): Tensor {
+function stepOp(op: ElementwiseOp, name: string, x: Tensor, out?: Tensor): Tensor {
   refuse(x, op.name === 'rint' ? 'round' : op.name, isBool);
+  if (out) return elementwiseOut(op.name === 'rint' ? 'round' : op.name, op, [x], x.dtype, x.dtype, out);
   const y = unaryOp(op, x, x.dtype);
   return record(y, name, [x], (g) => [mul(g, 0)]);
 }
 
-export const floor = (x: Tensor): Tensor => stepOp(E.floor, 'FloorBackward0', x);
-export const ceil = (x: Tensor): Tensor => stepOp(E.ceil, 'CeilBackward0', x);
-export const trunc = (x: Tensor): Tensor => stepOp(E.trunc, 'TruncBackward0', x);
+export const floor = (x: Tensor, options?: OutOption): Tensor => stepOp(E.floor, 'FloorBackward0', x, options?.out);
+export const ceil = (x: Tensor, options?: OutOption): Tensor => stepOp(E.ceil, 'CeilBackward0', x, options?.out);
+export const trunc = (x: Tensor, options?: OutOption): Tensor => stepOp(E.trunc, 'TruncBackward0', x, options?.out);
 /** sign; NaN gives 0, as PyTorch's (0 < x) - (x < 0). */
-export function sign(x: Tensor): Tensor {
+export function sign(x: Tensor, options?: OutOption): Tensor {
+  if (options?.out) return withOut('sign', options.out, [x], () => sign(x));
   if (x.dtype === 'bool') return x.clone();
   const y = stepOp(E.sign, 'SignBackward0', x);
   if (category(x.dtype) !== 2) return y;
@@ -270,7 +296,8 @@ export function sign(x: Tensor): Tensor {
 }
 
 /** Half to even, as torch.round; with decimals, rounds x * 10^d. */
-export function round(x: Tensor, options: { decimals?: number } = {}): Tensor {
+export function round(x: Tensor, options: { decimals?: number } & OutOption = {}): Tensor {
+  if (options.out) return withOut('round', options.out, [x], () => round(x, { decimals: options.decimals ?? 0 }));
   const d = options.decimals ?? 0;
   refuse(x, 'round', isBool);
   if (category(x.dtype) !== 2) return x.clone();
@@ -281,7 +308,8 @@ export function round(x: Tensor, options: { decimals?: number } = {}): Tensor {
 
 // ---- activations --------------------------------------------------------------------------------
 
-export function relu(x: Tensor): Tensor {
+export function relu(x: Tensor, options?: OutOption): Tensor {
+  if (options?.out) return withOut('relu', options.out, [x], () => relu(x));
   if (x.dtype === 'bool') throw new Error('Boolean inputs not supported for relu');
   const y = launchElementwise(E.maximum, [x, 0], x.dtype, x.dtype);
   if (!wantsGrad(x)) return y;
@@ -307,30 +335,39 @@ export function softplus(x: Tensor, options: { beta?: number; threshold?: number
 
 // ---- comparison and logic ----------------------------------------------------------------------
 
-function compare(op: ElementwiseOp, a: TensorLike, b: TensorLike): Tensor {
+/** PyTorch's op names for out= messages. */
+const COMPARE_NAMES: Record<string, string> = {
+  equal: 'eq', notEqual: 'ne', less: 'lt', lessEqual: 'le', greater: 'gt', greaterEqual: 'ge',
+  logicalAnd: 'logical_and', logicalOr: 'logical_or', logicalXor: 'logical_xor',
+};
+
+function compare(op: ElementwiseOp, a: TensorLike, b: TensorLike, out?: Tensor): Tensor {
+  if (out) return elementwiseOut(COMPARE_NAMES[op.name] ?? op.name, op, [a, b], resultType2(a, b), 'bool', out);
   return binaryOp(op, a, b, resultType2(a, b), 'bool');
 }
 
-export const eq = (a: TensorLike, b: TensorLike): Tensor => compare(E.equal, a, b);
-export const ne = (a: TensorLike, b: TensorLike): Tensor => compare(E.notEqual, a, b);
-export const lt = (a: TensorLike, b: TensorLike): Tensor => compare(E.less, a, b);
-export const le = (a: TensorLike, b: TensorLike): Tensor => compare(E.lessEqual, a, b);
-export const gt = (a: TensorLike, b: TensorLike): Tensor => compare(E.greater, a, b);
-export const ge = (a: TensorLike, b: TensorLike): Tensor => compare(E.greaterEqual, a, b);
-export const logicalAnd = (a: TensorLike, b: TensorLike): Tensor => compare(E.logicalAnd, a, b);
-export const logicalOr = (a: TensorLike, b: TensorLike): Tensor => compare(E.logicalOr, a, b);
-export const logicalXor = (a: TensorLike, b: TensorLike): Tensor => compare(E.logicalXor, a, b);
+export const eq = (a: TensorLike, b: TensorLike, options?: OutOption): Tensor => compare(E.equal, a, b, options?.out);
+export const ne = (a: TensorLike, b: TensorLike, options?: OutOption): Tensor => compare(E.notEqual, a, b, options?.out);
+export const lt = (a: TensorLike, b: TensorLike, options?: OutOption): Tensor => compare(E.less, a, b, options?.out);
+export const le = (a: TensorLike, b: TensorLike, options?: OutOption): Tensor => compare(E.lessEqual, a, b, options?.out);
+export const gt = (a: TensorLike, b: TensorLike, options?: OutOption): Tensor => compare(E.greater, a, b, options?.out);
+export const ge = (a: TensorLike, b: TensorLike, options?: OutOption): Tensor => compare(E.greaterEqual, a, b, options?.out);
+export const logicalAnd = (a: TensorLike, b: TensorLike, options?: OutOption): Tensor => compare(E.logicalAnd, a, b, options?.out);
+export const logicalOr = (a: TensorLike, b: TensorLike, options?: OutOption): Tensor => compare(E.logicalOr, a, b, options?.out);
+export const logicalXor = (a: TensorLike, b: TensorLike, options?: OutOption): Tensor => compare(E.logicalXor, a, b, options?.out);
 export const logicalNot = (x: Tensor): Tensor => launchElementwise(E.logicalNot, [x], x.dtype, 'bool');
 export const isnan = (x: Tensor): Tensor => launchElementwise(E.isnan, [x], x.dtype, 'bool');
 export const isinf = (x: Tensor): Tensor => launchElementwise(E.isinf, [x], x.dtype, 'bool');
 export const isfinite = (x: Tensor): Tensor => launchElementwise(E.isfinite, [x], x.dtype, 'bool');
 
 /** Elementwise maximum; at ties the gradient is split evenly, as PyTorch does. */
-export function maximum(a: Tensor, b: Tensor): Tensor {
+export function maximum(a: Tensor, b: Tensor, options?: OutOption): Tensor {
+  if (options?.out) return elementwiseOut('maximum', E.maximum, [a, b], torchResultType([a, b]), torchResultType([a, b]), options.out);
   return extremum(E.maximum, 'MaximumBackward0', a, b, gt);
 }
 
-export function minimum(a: Tensor, b: Tensor): Tensor {
+export function minimum(a: Tensor, b: Tensor, options?: OutOption): Tensor {
+  if (options?.out) return elementwiseOut('minimum', E.minimum, [a, b], torchResultType([a, b]), torchResultType([a, b]), options.out);
   return extremum(E.minimum, 'MinimumBackward0', a, b, lt);
 }
 
@@ -347,7 +384,8 @@ function extremum(op: ElementwiseOp, name: string, a: Tensor, b: Tensor, wins: (
 }
 
 /** clamp(min, max): either bound may be omitted; the gradient flows where x is inside. */
-export function clamp(x: Tensor, min?: number | Tensor | null, max?: number | Tensor | null): Tensor {
+export function clamp(x: Tensor, min?: number | Tensor | null, max?: number | Tensor | null, options?: OutOption): Tensor {
+  if (options?.out) return withOut('clamp', options.out, [x, min, max], () => clamp(x, min, max));
   if ((min === undefined || min === null) && (max === undefined || max === null)) {
     throw new Error("torch.clamp: At least one of 'min' or 'max' must not be None");
   }
@@ -374,7 +412,8 @@ export function clamp(x: Tensor, min?: number | Tensor | null, max?: number | Te
 }
 
 /** torch.where(condition, input, other). */
-export function where(condition: Tensor, x: TensorLike, y: TensorLike): Tensor {
+export function where(condition: Tensor, x: TensorLike, y: TensorLike, options?: OutOption): Tensor {
+  if (options?.out) return withOut('where', options.out, [condition, x, y], () => where(condition, x, y));
   if (condition.dtype !== 'bool') {
     throw new Error(`where expected condition to be a boolean tensor, but got a tensor with dtype ${torchTypeName(condition.dtype)}`);
   }

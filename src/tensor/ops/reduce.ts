@@ -14,10 +14,11 @@ import { add, div, eq, mul, sub, sqrt, exp, log, where, to, maximum, minimum, to
 import { expand, reshape, unsqueezeDims, wrapDim } from './shape.js';
 import { launchElementwise } from './launch.js';
 import { ELEMENTWISE as E } from '../../core/elementwise-ops.js';
+import { withOut, type OutOption } from './out.js';
 
 export type Dims = number | readonly number[] | null | undefined;
 
-export interface DtypeOption {
+export interface DtypeOption extends OutOption {
   dtype?: DType;
 }
 
@@ -125,6 +126,10 @@ const givesDims = (dim: Dims): boolean => dim !== undefined && dim !== null;
 
 /** The sum over dims (all when none are given); SumBackward0 without dims, SumBackward1 with, as PyTorch. */
 export function sum(x: Tensor, dim?: Dims, keepdim = false, options?: DtypeOption): Tensor {
+  if (options?.out) {
+    const dtypeOnly = options.dtype === undefined ? undefined : { dtype: options.dtype };
+    return withOut('sum', options.out, [x], () => sum(x, dim, keepdim, dtypeOnly));
+  }
   const dims = normalizeDims(dim, x.ndim);
   const dtype = options?.dtype;
   const input = dtype ? to(x, dtype) : x;
@@ -135,6 +140,10 @@ export function sum(x: Tensor, dim?: Dims, keepdim = false, options?: DtypeOptio
 
 /** The mean over dims; its node is MeanBackward0 without dims, MeanBackward1 with, as PyTorch. */
 export function mean(x: Tensor, dim?: Dims, keepdim = false, options?: DtypeOption): Tensor {
+  if (options?.out) {
+    const dtypeOnly = options.dtype === undefined ? undefined : { dtype: options.dtype };
+    return withOut('mean', options.out, [x], () => mean(x, dim, keepdim, dtypeOnly));
+  }
   const dtype = options?.dtype ?? x.dtype;
   if (category(dtype) !== 2) {
     throw new Error(`mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ${torchTypeName(x.dtype)}`);
@@ -197,8 +206,10 @@ function extremum(op: 'max' | 'min', x: Tensor, dim: Dims, keepdim: boolean, nam
   }, [x]);
 }
 
-export const amax = (x: Tensor, dim?: Dims, keepdim = false): Tensor => extremum('max', x, dim, keepdim, 'amax');
-export const amin = (x: Tensor, dim?: Dims, keepdim = false): Tensor => extremum('min', x, dim, keepdim, 'amin');
+export const amax = (x: Tensor, dim?: Dims, keepdim = false, options?: OutOption): Tensor => (
+  options?.out ? withOut('amax', options.out, [x], () => amax(x, dim, keepdim)) : extremum('max', x, dim, keepdim, 'amax'));
+export const amin = (x: Tensor, dim?: Dims, keepdim = false, options?: OutOption): Tensor => (
+  options?.out ? withOut('amin', options.out, [x], () => amin(x, dim, keepdim)) : extremum('min', x, dim, keepdim, 'amin'));
 
 /** max(): the largest value; max(dim): [values, indices]; max(other): elementwise maximum. */
 export function max(x: Tensor, dim?: number | Tensor, keepdim = false): Tensor | [Tensor, Tensor] {

@@ -4,9 +4,12 @@
  * each with its gradient.
  */
 import { reshapeStrides, resolveReshape } from '../../core/reshape.js';
+import { withOut, type OutOption } from './out.js';
 import { broadcastStrides, contiguousStrides } from '../../core/shape.js';
 import { ELEMENTWISE as E } from '../../core/elementwise-ops.js';
-import { record } from '../autograd/record.js';
+import { needsGrad, record } from '../autograd/record.js';
+import { Node } from '../autograd/node.js';
+import { gradEdge } from '../autograd/engine.js';
 import { markView } from '../autograd/views.js';
 import { torchResultType } from '../dtype-rules.js';
 import { Tensor } from '../tensor.js';
@@ -224,8 +227,54 @@ export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
   return split(x, Math.max(each, 1), d);
 }
 
+/**
+ * UnbindBackward0: one node for all of unbind's outputs. Each output's own node hands its
+ * gradient to a slot here; when this node runs, the pieces (zeros where none came) are stacked
+ * once, so the backward of T steps costs O(T), not T full-size gradients.
+ */
+class UnbindNode extends Node {
+  readonly slots: (Tensor | null)[];
+  constructor(private readonly x: Tensor, private readonly dim: number) {
+    super('UnbindBackward0', [gradEdge(x)], (g) => [g], [], [{ dtype: x.dtype, shape: x.shape }]);
+    this.slots = new Array<Tensor | null>(x.shape[dim]!).fill(null);
+  }
+
+  override collect(): Tensor | undefined {
+    if (this.slots.every((g) => g === null)) return undefined;
+    const shape = this.x.shape.filter((_, k) => k !== this.dim);
+    const pieces = this.slots.map((g) => g ?? Tensor.empty(shape, this.x.dtype));
+    this.slots.fill(null);
+    return stack(pieces, this.dim);
+  }
+}
+
+/** The slices along dim, as views (torch.unbind); their gradients are stacked once in backward. */
+export function unbind(x: Tensor, dim = 0): Tensor[] {
+  if (x.ndim === 0) throw new Error('Dimension specified as 0 but tensor has no dimensions');
+  const d = wrapDim(dim, x.ndim);
+  const n = x.shape[d]!;
+  const shape = x.shape.filter((_, k) => k !== d);
+  const strides = x.elementStrides.filter((_, k) => k !== d);
+  const step = x.elementStrides[d]!;
+  const pieces = Array.from({ length: n }, (_, i) => viewOf(x, shape, strides, x.offset + i * step));
+  if (!needsGrad([x])) return pieces;
+  const gather = new UnbindNode(x, d);
+  pieces.forEach((piece, i) => {
+    const node = new Node('UnbindBackward0', [gather], (g) => {
+      const prev = gather.slots[i];
+      gather.slots[i] = prev ? prev.add(g) : g;
+      return [];
+    });
+    node.output = piece;
+    piece.requiresGrad = true;
+    piece.gradFn = node;
+  });
+  return pieces;
+}
+
 /** Joins tensors along an existing dim (copies). */
-export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
+export function cat(tensors: readonly Tensor[], dim = 0, options?: OutOption): Tensor {
+  if (options?.out) return withOut('cat', options.out, [tensors], () => cat(tensors, dim));
   return join(tensors, dim, 'CatBackward0');
 }
 
@@ -265,7 +314,8 @@ export const concat = cat;
 export const concatenate = cat;
 
 /** Joins tensors along a new dim. */
-export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
+export function stack(tensors: readonly Tensor[], dim = 0, options?: OutOption): Tensor {
+  if (options?.out) return withOut('stack', options.out, [tensors], () => stack(tensors, dim));
   if (tensors.length === 0) throw new Error('stack expects a non-empty TensorList');
   const ref = tensors[0]!;
   tensors.forEach((p, i) => {
