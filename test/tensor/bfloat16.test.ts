@@ -224,18 +224,14 @@ describe('ops on bfloat16 tensors compute in float32 and round, as PyTorch', () 
    *   Debian's PyTorch 1.13 (no MKL) rounds every product and partial sum to bfloat16 when the
    *   second operand is row-major. The *FloatAcc cases (PyTorch on float32 copies, rounded once)
    *   and matmulTransposedB (1.13's float-accumulating path) pin kiln's values exactly.
-   * - softmax: PyTorch's kernel computes in float32 and rounds once; kiln's is composed of
-   *   bfloat16 ops (max, sub, exp, sum, div), each rounding (logSoftmax happens to agree here).
-   *   Tracked as todo: the fix belongs to src/tensor/ops/reduce.ts (compute in float32 for
-   *   bfloat16 and float16 inputs, then cast).
+   * - softmax: PyTorch's kernel computes in float32 and rounds once, and so does kiln's for
+   *   half-precision inputs (logSoftmax agrees with op-by-op rounding in 1.13).
    */
   const KNOWN_ERROR: Record<string, string> = {
     prod: 'PyTorch 1.13 has no bfloat16 prod ("prod_cpu" not implemented for \'BFloat16\'); kiln computes one',
   };
   const LOOSE = new Set(['matmul', 'mv', 'dot']);
-  const TODO: Record<string, string> = {
-    softmax: 'kiln composes softmax of bfloat16 ops (each rounding); PyTorch computes in float32 and rounds once',
-  };
+  const TODO: Record<string, string> = {};
 
   it('every op of the generator has a kiln spelling', () => {
     assert.deepEqual(fixture.ops.map((o) => o.name).sort(), Object.keys(OPS).sort());
@@ -286,7 +282,7 @@ describe('promotion follows PyTorch', () => {
 
   // src/tensor/dtype-rules.ts counts complex dtypes in the integer category, so float types (not
   // only bfloat16) beat complex64 there: float32 with complex64 gives float32 instead of complex64
-  it('torch.promote_types with complex dtypes', { todo: 'dtype-rules.ts: category() puts complex below floats' }, () => {
+  it('torch.promote_types with complex dtypes', () => {
     for (const c of fixture.promotion.promoteTypes.filter(isComplexPair)) {
       assert.equal(kiln.promoteTypes(c.a as DType, c.b as DType), c.result, `${c.a} with ${c.b}`);
     }

@@ -305,11 +305,17 @@ function softmaxDims(x: Tensor, dim: number, name: string): number[] {
 }
 
 /** exp(x - max) / sum(exp(x - max)); gradient y * (g - sum(g * y)). */
+/** Half-precision inputs are computed in float32 and rounded once, as PyTorch's CPU kernels do. */
+function halfAsFloat(x: Tensor): Tensor {
+  return x.dtype === 'float16' || x.dtype === 'bfloat16' ? to(x, 'float32') : x;
+}
+
 export function softmax(x: Tensor, dim: number): Tensor {
   const dims = softmaxDims(x, dim, 'softmax');
   const y = noGrad(() => {
-    const e = exp(sub(x, maxKeep(x, dims)));
-    return div(e, sum(e, dims, true));
+    const xf = halfAsFloat(x);
+    const e = exp(sub(xf, maxKeep(xf, dims)));
+    return to(div(e, sum(e, dims, true)), x.dtype);
   });
   return record(y, 'SoftmaxBackward0', [x], (g) => [mul(y, sub(g, sum(mul(g, y), dims, true)))], [y]);
 }
@@ -318,6 +324,7 @@ export function softmax(x: Tensor, dim: number): Tensor {
 export function logSoftmax(x: Tensor, dim: number): Tensor {
   const dims = softmaxDims(x, dim, 'log_softmax');
   const y = noGrad(() => {
+    // (PyTorch 1.13's bfloat16 log_softmax agrees with the op-by-op rounding, unlike softmax)
     const shifted = sub(x, maxKeep(x, dims));
     return sub(shifted, log(sum(exp(shifted), dims, true)));
   });
