@@ -4,11 +4,12 @@
  * NumPy runs in a python3 child with OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE unset (they force a
  * slower kernel on these machines) and OPENBLAS_NUM_THREADS set per column.
  *
- *   node --conditions=kiln-source --import tsx bench/native-kernels.ts [--quick]
+ *   node --conditions=kiln-source --import tsx bench/native-kernels.ts [--quick] [--rounds N] [--threads 1|2]
  *
- * Each figure is the median of repeated runs (at least 5, for at least a second), with the best
- * run after a slash: the machines are shared and noisy, and the best run is the steadier figure
- * for compute-bound kernels.
+ * Each figure is the median of repeated calls (at least 5, for at least a second), with the best
+ * call after a slash. The development machines are shared: each workload runs in kiln and then
+ * at once in NumPy, and with --rounds N (default 3) the whole comparison runs N times, each cell
+ * keeping its least disturbed round (lowest median), for kiln and NumPy alike.
  */
 import { spawnSync } from 'node:child_process';
 import * as kiln from 'kiln';
@@ -16,15 +17,20 @@ import { np } from 'kiln';
 
 type NDArray = np.NDArray;
 const quick = process.argv.includes('--quick');
+const roundsArg = process.argv.indexOf('--rounds');
+const ROUNDS = roundsArg > 0 ? Number(process.argv[roundsArg + 1]) : 3;
+const threadsArg = process.argv.indexOf('--threads');
+const THREADS = threadsArg > 0 ? [Number(process.argv[threadsArg + 1])] : [1, 2];
 const MIN_MS = quick ? 300 : 1000;
 
 interface Timing { median: number; best: number } // milliseconds
 
 function time(fn: () => unknown): Timing {
-  fn();
+  // warm up (V8 optimizes the op's JavaScript after some calls), then time
+  for (let n = 0, until = performance.now() + MIN_MS / 4; n < 3 || performance.now() < until; n++) fn();
   const ts: number[] = [];
   const end = performance.now() + MIN_MS;
-  while (ts.length < 5 || (performance.now() < end && ts.length < 500)) {
+  while (ts.length < 5 || (performance.now() < end && ts.length < 100000)) {
     const t = performance.now();
     fn();
     ts.push(performance.now() - t);
@@ -82,8 +88,11 @@ function numpy(threads: number, items: Workload[]): (Timing | null)[] {
 import json, time, numpy as np
 rng = np.random.default_rng(0)
 def bench(f):
-    f(); ts = []; end = time.perf_counter() + ${MIN_MS / 1000}
-    while len(ts) < 5 or (time.perf_counter() < end and len(ts) < 500):
+    n = 0; until = time.perf_counter() + ${MIN_MS / 4000}
+    while n < 3 or time.perf_counter() < until:
+        f(); n += 1
+    ts = []; end = time.perf_counter() + ${MIN_MS / 1000}
+    while len(ts) < 5 or (time.perf_counter() < end and len(ts) < 100000):
         t = time.perf_counter(); f(); ts.append(time.perf_counter() - t)
     ts.sort(); return {"median": ts[len(ts) // 2] * 1e3, "best": ts[0] * 1e3}
 out = []
@@ -108,14 +117,23 @@ function fmt(w: Workload, t: Timing | null): string {
 }
 
 console.log(`kiln kernels: ${kiln.backends()[0]!.kernels}; CPUs: ${kiln.getNumThreads()} threads by default`);
-console.log('matmul in GFLOP/s, others in ms; each cell: median / best; ratio = kiln / NumPy speed (medians)\n');
+console.log(`matmul in GFLOP/s, others in ms; each cell: median / best, from the least disturbed of ${ROUNDS} rounds; ratio = kiln / NumPy speed (medians)\n`);
 const rows: string[][] = [['workload', 'threads', 'kiln', 'NumPy', 'ratio']];
 const defaultThreads = kiln.getNumThreads();
-for (const threads of [1, 2]) {
+/** The less disturbed of two timings of one cell. */
+const better = (a: Timing | null | undefined, b: Timing | null): Timing | null => (!a ? b : !b ? a : a.median <= b.median ? a : b);
+for (const threads of THREADS) {
   const items = workloads.filter((w) => w.threads === threads);
-  kiln.setNumThreads(threads);
-  const mine = items.map((w) => time(w.kiln));
-  const theirs = numpy(threads, items);
+  let mine: (Timing | null)[] = items.map(() => null);
+  let theirs: (Timing | null)[] = items.map(() => null);
+  for (let round = 0; round < ROUNDS; round++) {
+    kiln.setNumThreads(threads);
+    items.forEach((w, i) => {
+      // kiln, then NumPy on the same workload right after, so both see about the same machine
+      mine[i] = better(mine[i], time(w.kiln));
+      theirs[i] = better(theirs[i], numpy(threads, [w])[0] ?? null);
+    });
+  }
   items.forEach((w, i) => {
     const t = theirs[i];
     const ratio = t ? (t.median / mine[i]!.median).toFixed(2) : '-';

@@ -12,6 +12,7 @@
 #define UNARY_PAR_MIN (1L << 14)
 #define SUM_PAR_MIN (1L << 17)
 #define EW_TICKET (1L << 15)      /* elements per ticket */
+#define STREAM_MIN_BYTES (16L << 20) /* outputs this large bypass the caches (half the L3 here) */
 #define SUM_BLOCK (1L << 16)      /* a line is summed in blocks of this many elements, in order */
 #define COL_CHUNK 256L            /* columns summed together (float64 accumulators in L1) */
 
@@ -31,6 +32,7 @@ typedef struct {
   const char *b;
   long bs;
   int bi;
+  int stream;
 } ew_ctx;
 
 /* Elements [lo, hi) of the outer x inner problem, row by row. */
@@ -41,10 +43,10 @@ static void ew_range(const ew_ctx *x, long lo, long hi) {
     const long o = lo / x->inner, i = lo % x->inner, n = min_l(x->inner - i, hi - lo);
     char *out = x->out + (o * x->os + i) * es;
     if (x->unary) {
-      k->unary(x->op, n, x->a + (o * x->as + i) * es, out);
+      k->unary(x->op, n, x->a + (o * x->as + i) * es, out, x->stream);
     } else {
       k->binary(x->op, n, x->a + (o * x->as + (x->ai ? i : 0)) * es, x->ai,
-                x->b + (o * x->bs + (x->bi ? i : 0)) * es, x->bi, out);
+                x->b + (o * x->bs + (x->bi ? i : 0)) * es, x->bi, out, x->stream);
     }
     lo += n;
   }
@@ -64,12 +66,12 @@ static void ew_run(const ew_ctx *x, long par_min) {
 
 void kiln_binary(kiln_dtype dt, int op, long outer, long inner, void *out, long os,
                  const void *a, long as, int ai, const void *b, long bs, int bi) {
-  const ew_ctx x = {dt, 0, op, outer, inner, out, os, a, as, ai, b, bs, bi};
+  const ew_ctx x = {dt, 0, op, outer, inner, out, os, a, as, ai, b, bs, bi, outer * inner * esize(dt) >= STREAM_MIN_BYTES};
   ew_run(&x, BINARY_PAR_MIN);
 }
 
 void kiln_unary(kiln_dtype dt, int op, long outer, long inner, void *out, long os, const void *xp, long xs) {
-  const ew_ctx x = {dt, 1, op, outer, inner, out, os, xp, xs, 1, NULL, 0, 0};
+  const ew_ctx x = {dt, 1, op, outer, inner, out, os, xp, xs, 1, NULL, 0, 0, outer * inner * esize(dt) >= STREAM_MIN_BYTES};
   ew_run(&x, UNARY_PAR_MIN);
 }
 

@@ -38,24 +38,19 @@ static long min_l(long a, long b) { return a < b ? a : b; }
 static long max_l(long a, long b) { return a > b ? a : b; }
 static long ceil_div(long a, long b) { return (a + b - 1) / b; }
 
-static long tuned(const char *name, long fallback) { /* development knob: KILN_KC etc. */
-  const char *v = getenv(name);
-  return v && atol(v) > 0 ? atol(v) : fallback;
-}
-
 /* Blocking: KC x NR of B and MR x KC of A near L1, MC x KC of A in L2, KC x NC of B in L3. */
 static void plan_blocks(gemm_plan *p, int nth) {
   const kiln_gemm_args *g = p->g;
   const long mr = p->kr->mr, nr = p->kr->nr;
-  p->kc = tuned("KILN_KC", 1024 / p->es);
-  p->mc = max_l(mr, tuned("KILN_MC", 256 * 1024 / (p->kc * p->es)) / mr * mr); /* ~256 KiB of A */
-  p->nc = max_l(nr, tuned("KILN_NC", 4096) / nr * nr);
+  p->kc = 1024 / p->es;                                        /* 256 floats, 128 doubles */
+  p->mc = max_l(mr, 256 * 1024 / (p->kc * p->es) / mr * mr); /* ~256 KiB of packed A */
+  p->nc = max_l(nr, 4096 / nr * nr);
   const long P = ceil_div(g->m, mr), Q = ceil_div(min_l(g->n, p->nc), nr);
   if (nth <= 1) {
     p->rc = min_l(p->mc, P * mr);
     p->cc = p->nc;
-  } else if (P >= 2 * nth) { /* tall: chunks of rows, about two per thread */
-    p->rc = mr * min_l(p->mc / mr, ceil_div(P, 2 * nth));
+  } else if (P >= 2 * nth) { /* tall: chunks of rows, up to four per thread (balance) */
+    p->rc = mr * min_l(p->mc / mr, ceil_div(P, 4 * nth));
     p->cc = p->nc;
   } else { /* short and wide: chunks of columns */
     p->rc = min_l(p->mc, P * mr);

@@ -4,11 +4,15 @@
  * so a wrong view throws a RangeError instead of corrupting memory.
  *
  * Environment: KILN_ISA=avx512|avx2|sse2|scalar caps the instruction set (tests cover each path);
- * KILN_NUM_THREADS sets the initial thread count. (KILN_NATIVE=0 is handled by the JS loader.)
+ * KILN_NUM_THREADS sets the initial thread count; KILN_MALLOC_TUNE=0 leaves malloc as it is (see
+ * tune_malloc). KILN_NATIVE=0 is handled by the JS loader.
  */
 #define NAPI_VERSION 8
 #include <node_api.h>
 #include <pthread.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 
@@ -50,8 +54,27 @@ void kiln_select_isa(const char *wanted) {
     }
 }
 
-static pthread_once_t isa_once = PTHREAD_ONCE_INIT;
-static void select_from_env(void) { kiln_select_isa(getenv("KILN_ISA")); }
+/*
+ * Large JS buffers come from malloc (V8's ArrayBuffer allocator) and the GC frees them in bursts;
+ * glibc's defaults then hand that memory back to the OS, and the next buffers fault in fresh
+ * pages (about 2 us per 4 KiB page on these VMs), which can cost more than the op that fills
+ * them. Keep it in the heap instead: buffers below 64 MiB come from the heap, and up to 256 MiB
+ * of free heap is kept for reuse. Off with KILN_MALLOC_TUNE=0, or when GLIBC_TUNABLES sets malloc.
+ */
+static void tune_malloc(void) {
+#ifdef __GLIBC__
+  const char *off = getenv("KILN_MALLOC_TUNE"), *tunables = getenv("GLIBC_TUNABLES");
+  if ((off && strcmp(off, "0") == 0) || (tunables && strstr(tunables, "glibc.malloc"))) return;
+  mallopt(M_MMAP_THRESHOLD, 64 << 20);
+  mallopt(M_TRIM_THRESHOLD, 256 << 20);
+#endif
+}
+
+static pthread_once_t init_once = PTHREAD_ONCE_INIT;
+static void init_from_env(void) {
+  kiln_select_isa(getenv("KILN_ISA"));
+  tune_malloc();
+}
 
 /* ---- argument helpers: each returns 0 after throwing a JS error ---- */
 
@@ -287,7 +310,7 @@ static napi_value js_isa(napi_env env, napi_callback_info info) {
 }
 
 NAPI_MODULE_INIT() {
-  pthread_once(&isa_once, select_from_env);
+  pthread_once(&init_once, init_from_env);
   static const struct {
     const char *name;
     napi_callback fn;

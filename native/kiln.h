@@ -28,10 +28,11 @@ typedef struct {
   void (*pack_b)(long k, long cols, const void *b, long rs, long cs, void *dst);
 } kiln_gemm_kernels;
 
-/* Elementwise kernels over n contiguous elements. Binary inputs have stride 1, or 0 (a scalar). */
+/* Elementwise kernels over n contiguous elements. Binary inputs have stride 1, or 0 (a scalar).
+ * `stream`: write the output with streaming stores (for outputs far larger than the caches). */
 typedef struct {
-  void (*binary)(int op, long n, const void *a, int sa, const void *b, int sb, void *out);
-  void (*unary)(int op, long n, const void *x, void *out);
+  void (*binary)(int op, long n, const void *a, int sa, const void *b, int sb, void *out, int stream);
+  void (*unary)(int op, long n, const void *x, void *out, int stream);
   /* Sum of n contiguous elements, accumulated in float64. */
   double (*sum)(long n, const void *x);
   /* acc[j] += x[i*rs + j] for i < rows, j < cols (acc is float64). */

@@ -122,6 +122,21 @@ export function battery(): Case[] {
         run: () => f(specials(34), specials(35)) as NDArray });
     }
     cases.push({ name: `relu ${dtype}`, tol: 'exact', run: () => kiln.relu(kiln.fromNumpy(normal(36, [64, 100], dtype))).numpy() });
+    // outputs of 16 MiB and more are written with streaming stores, after a head that aligns them
+    const big = (16 << 20) / (dtype === 'float32' ? 4 : 8) + 3; // just above the threshold
+    cases.push(
+      { name: `add ${dtype} streamed output`, tol: 'exact', run: () => np.add(normal(37, [big], dtype), normal(38, [big], dtype)) as NDArray },
+      { name: `multiply ${dtype} streamed, misaligned out`, tol: 'exact', run: () => {
+        const out = np.zeros([big + 1], { dtype });
+        np.multiply(normal(39, [big], dtype), np.array(3, { dtype }), { out: out.get('1:') as NDArray });
+        return out;
+      } },
+      { name: `exp ${dtype} streamed, misaligned out`, tol: { ulp: 2 }, run: () => {
+        const out = np.zeros([big + 3], { dtype });
+        np.exp(normal(40, [big], dtype), { out: out.get('3:') as NDArray });
+        return out;
+      } },
+    );
 
     // ---- exp, tanh, sigmoid
     const unary: Record<string, (x: NDArray) => NDArray> = {
