@@ -6,14 +6,11 @@
  *   npm run example:lstm
  *   npm run example:lstm -- --steps 20 --hidden 32     # a quick run (--help: the flags)
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as kiln from 'kiln';
 import { nn, optim } from 'kiln';
+import { loadCharText } from './char-text.js';
 import { parseFlags } from './cli.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 
 const args = parseFlags('a character-level LSTM language model on datasets/tiny-text.txt', {
   steps: { default: 250, help: 'training steps' },
@@ -33,12 +30,7 @@ const started = performance.now();
 kiln.manualSeed(seed);
 
 // The text as a tensor of character ids.
-const text = readFileSync(join(root, 'datasets', 'tiny-text.txt'), 'utf8');
-const chars = [...new Set(text)].sort();
-const id = new Map(chars.map((c, i) => [c, i]));
-const encoded = kiln.tensor([...text].map((c) => id.get(c)!), { dtype: 'int64' });
-const vocab = chars.length;
-console.log(`text: ${text.length} characters, ${vocab} distinct`);
+const { chars, id, encoded, vocab } = loadCharText();
 
 /** Embedding -> LSTM -> a linear layer scoring every character as the next one. */
 class CharLSTM extends nn.Module {

@@ -7,14 +7,12 @@
  *   npm run example:transformer
  *   npm run example:transformer -- --steps 20 --d-model 32 --layers 1     # a quick run (--help: the flags)
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as kiln from 'kiln';
 import { nn, optim } from 'kiln';
+import { loadCharText } from './char-text.js';
 import { parseFlags } from './cli.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 
 const args = parseFlags('a tiny decoder-only transformer language model on datasets/tiny-text.txt', {
   steps: { default: 250, help: 'training steps' },
@@ -37,12 +35,7 @@ const started = performance.now();
 kiln.manualSeed(seed);
 
 // The text as a tensor of character ids.
-const text = readFileSync(join(root, 'datasets', 'tiny-text.txt'), 'utf8');
-const chars = [...new Set(text)].sort();
-const id = new Map(chars.map((c, i) => [c, i]));
-const encoded = kiln.tensor([...text].map((c) => id.get(c)!), { dtype: 'int64' });
-const vocab = chars.length;
-console.log(`text: ${text.length} characters, ${vocab} distinct`);
+const { chars, id, encoded, vocab } = loadCharText();
 
 class TinyTransformer extends nn.Module {
   tokens = new nn.Embedding(vocab, dModel);
