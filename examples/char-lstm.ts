@@ -8,7 +8,7 @@
  */
 import * as kiln from 'kiln';
 import { nn, optim } from 'kiln';
-import { loadCharText } from './char-text.js';
+import { loadCharText, windowSampler } from './char-text.js';
 import { parseFlags } from './cli.js';
 
 
@@ -47,14 +47,7 @@ class CharLSTM extends nn.Module {
 const model = new CharLSTM();
 const optimizer = new optim.Adam(model.parameters(), { lr: args.lr });
 const lossFn = new nn.CrossEntropyLoss();
-const batches = new kiln.Generator().manualSeed(seed);
-
-/** batchSize random windows of the text: inputs (B, T) and the next characters (B, T). */
-function batch(): [kiln.Tensor, kiln.Tensor] {
-  const starts = kiln.randint(0, encoded.shape[0]! - seqLen - 1, [batchSize, 1], { generator: batches });
-  const windows = kiln.take(encoded, starts.add(kiln.arange(seqLen + 1)));
-  return [windows.get([':', ':-1']), windows.get([':', '1:'])];
-}
+const batch = windowSampler(encoded, batchSize, seqLen, seed);
 
 const every = Math.max(1, Math.floor(steps / 10));
 let firstLoss = NaN;

@@ -22,3 +22,18 @@ export function loadCharText(): CharText {
   console.log(`text: ${text.length} characters, ${chars.length} distinct`);
   return { text, chars, id, encoded, vocab: chars.length };
 }
+
+/**
+ * A sampler of `batchSize` random windows of `length` characters from the encoded text: inputs
+ * (B, T) and the characters that follow each position (B, T), drawn from a generator seeded
+ * with `seed` (so the batches don't depend on how many random numbers the model drew).
+ */
+export function windowSampler(encoded: kiln.Tensor, batchSize: number, length: number, seed: number): () => [kiln.Tensor, kiln.Tensor] {
+  const generator = new kiln.Generator().manualSeed(seed);
+  const offsets = kiln.arange(length + 1);
+  return () => {
+    const starts = kiln.randint(0, encoded.shape[0]! - length - 1, [batchSize, 1], { generator });
+    const windows = kiln.take(encoded, starts.add(offsets));
+    return [windows.get([':', ':-1']), windows.get([':', '1:'])];
+  };
+}

@@ -10,7 +10,7 @@
 import { join } from 'node:path';
 import * as kiln from 'kiln';
 import { nn, optim } from 'kiln';
-import { loadCharText } from './char-text.js';
+import { loadCharText, windowSampler } from './char-text.js';
 import { parseFlags } from './cli.js';
 
 
@@ -69,14 +69,7 @@ const scheduler = new optim.lrScheduler.SequentialLR(optimizer, [
   new optim.lrScheduler.CosineAnnealingLR(optimizer, Math.max(1, steps - warmup), { etaMin: lr / 10 }),
 ], [warmup]);
 const lossFn = new nn.CrossEntropyLoss();
-const batches = new kiln.Generator().manualSeed(seed);
-
-/** batchSize random windows of the text: inputs (B, T) and the next characters (B, T). */
-function batch(): [kiln.Tensor, kiln.Tensor] {
-  const starts = kiln.randint(0, encoded.shape[0]! - blockSize - 1, [batchSize, 1], { generator: batches });
-  const windows = kiln.take(encoded, starts.add(kiln.arange(blockSize + 1)));
-  return [windows.get([':', ':-1']), windows.get([':', '1:'])];
-}
+const batch = windowSampler(encoded, batchSize, blockSize, seed);
 
 const every = Math.max(1, Math.floor(steps / 10));
 let firstLoss = NaN;
