@@ -62,6 +62,8 @@ export const ELEMENTWISE = {
   fmin: op('fmin', 2, 'fminF(x, y)', {
     int: '(x < y ? x : y)', big: '(x < y ? x : y)', complex: ['((t = cfminFirst(xr, xi, yr, yi)) ? xr : yr)', '(t ? xi : yi)'],
   }),
+  // PyTorch's threshold_backward for relu: the gradient x where the result y is above 0 (or NaN)
+  reluBackward: op('reluBackward', 2, '(y <= 0 ? 0 : x)', { big: '(y <= 0n ? 0n : x)' }),
   arctan2: op('arctan2', 2, 'Math.atan2(x, y)'),
   hypot: op('hypot', 2, 'Math.hypot(x, y)'),
   copysign: op('copysign', 2, 'copysignF(x, y)'),

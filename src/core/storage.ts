@@ -10,10 +10,17 @@ export type Device = 'cpu';
 let largeAllocator: ((bytes: number) => ArrayBuffer) | null = null;
 let largeMinBytes = Infinity;
 
+let nextSerial = 0;
+
+/** The serial the next storage will get. */
+export const nextStorageSerial = (): number => nextSerial;
+
 export class Storage {
   readonly device: Device = 'cpu';
   /** Bumped by every in-place write, so autograd can detect saved tensors modified later. */
   version = 0;
+  /** Creation order: storages made after a point in time have larger serials (autograd uses it). */
+  readonly serial = nextSerial++;
   private readonly arrays = new Map<DType, TypedArray>();
 
   constructor(readonly buffer: ArrayBufferLike) {}

@@ -71,6 +71,29 @@ test('.grad accumulates over backward calls; a freed graph cannot be walked twic
   assert.deepEqual(list(x.grad), [3, 3, 3]);
 });
 
+test('.grad never aliases another .grad, the given gradient or a saved tensor (leaves may keep fresh buffers)', () => {
+  // big enough for buffers of their own (small results share slabs)
+  const n = 1000;
+  const a = kiln.ones([n], { requiresGrad: true });
+  const b = kiln.ones([n], { requiresGrad: true });
+  const c = kiln.ones([n], { requiresGrad: true });
+  // both leaves of an add get the same gradient tensor; a view leaf gets a view of it
+  const y = kiln.add(kiln.add(a, b), kiln.reshape(c, [10, 100]).reshape([n]));
+  const given = kiln.full([n], 2);
+  y.backward(given);
+  for (const [p, q] of [[a, b], [a, c], [b, c]] as const) assert.notEqual(p.grad!.storage, q.grad!.storage);
+  for (const p of [a, b, c]) assert.notEqual(p.grad!.storage, given.storage);
+  a.grad!.mul_(10);
+  assert.equal((b.grad!.tolist() as number[])[0], 2);
+  assert.equal((c.grad!.tolist() as number[])[0], 2);
+  assert.equal((given.tolist() as number[])[0], 2);
+  // a Linear layer's weight gradient (a transposed view's) comes out contiguous
+  const lin = new kiln.nn.Linear(64, 32);
+  lin.forward(kiln.randn([16, 64])).sum().backward();
+  assert.ok(lin.weight.grad!.isContiguous());
+  assert.deepEqual(lin.weight.grad!.shape, [32, 64]);
+});
+
 test('retainGrad keeps (and accumulates) a non-leaf gradient; other non-leaves have none', () => {
   const x = kiln.tensor([1, 2], { requiresGrad: true });
   const h = kiln.mul(x, 2);

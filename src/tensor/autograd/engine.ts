@@ -6,6 +6,8 @@
 import { AccumulateGrad, type InputMeta, type Node } from './node.js';
 import { enableGrad, noGrad } from './grad-mode.js';
 import type { Tensor } from '../tensor.js';
+import { dtypeInfo } from '../../core/dtype.js';
+import { type Storage, nextStorageSerial } from '../../core/storage.js';
 import { add, to } from '../ops/pointwise.js';
 import { sumToShape } from '../ops/reduce.js';
 
@@ -66,6 +68,7 @@ export function runBackward(outputs: readonly Tensor[], grads: readonly Tensor[]
   });
   const captured: (Tensor | null)[] = (options.inputs ?? []).map(() => null);
 
+  const owner = new GradOwner();
   const run = (): void => {
     const buffers = new Map<Node, Tensor>();
     const addTo = (node: Node, g: Tensor): void => {
@@ -87,9 +90,9 @@ export function runBackward(outputs: readonly Tensor[], grads: readonly Tensor[]
         const slot = capture.get(node);
         if (slot !== undefined) captured[slot] = grad;
         // retained non-leaf gradients accumulate over backward calls, as a leaf's do
-        if (!options.inputs) for (const t of node.retained) accumulate(t, grad, options.createGraph ?? false);
+        if (!options.inputs) for (const t of node.retained) accumulate(t, grad, options.createGraph ?? false, owner);
         if (node instanceof AccumulateGrad) {
-          if (!options.inputs) accumulate(node.variable, grad, options.createGraph ?? false);
+          if (!options.inputs) accumulate(node.variable, grad, options.createGraph ?? false, owner);
         } else if (!(options.inputs && capture.size > 0 && allCaptured(captured))) {
           const inputGrads = node.apply(grad);
           node.next.forEach((next, i) => {
@@ -148,7 +151,27 @@ function allCaptured(captured: (Tensor | null)[]): boolean {
   return captured.every((g) => g !== null);
 }
 
-function accumulate(leaf: Tensor, grad: Tensor, createGraph: boolean): void {
+/**
+ * Decides whether a leaf may keep a gradient's memory instead of a copy (PyTorch's AccumulateGrad
+ * steals a gradient nothing else references). JS has no reference counts, so kiln takes a buffer
+ * only when this backward pass made it, it is exactly the gradient (contiguous, whole), and no
+ * other leaf took it: then no user tensor, saved tensor or other .grad can alias the new .grad.
+ */
+class GradOwner {
+  private readonly firstFresh = nextStorageSerial();
+  private readonly taken = new Set<Storage>();
+
+  take(g: Tensor): boolean {
+    const s = g.storage;
+    if (s.serial < this.firstFresh || this.taken.has(s) || g.offset !== 0 || !g.isContiguous()) return false;
+    if (s.byteLength !== g.numel() * dtypeInfo(g.dtype).itemsize) return false;
+    this.taken.add(s);
+    return true;
+  }
+}
+
+function accumulate(leaf: Tensor, grad: Tensor, createGraph: boolean, owner: GradOwner): void {
   const g = createGraph ? grad : grad.detach();
-  leaf.grad = leaf.grad ? (createGraph ? add(leaf.grad, g) : add(leaf.grad.detach(), g)) : createGraph ? g : g.clone();
+  if (leaf.grad) leaf.grad = createGraph ? add(leaf.grad, g) : add(leaf.grad.detach(), g);
+  else leaf.grad = createGraph || owner.take(g) ? g : g.clone();
 }

@@ -82,9 +82,22 @@ function product(a: Tensor, b: Tensor): Tensor {
   backendFor(out).matmul(broadcastView(a, [...batch, n, k]), broadcastView(b, [...batch, k, m]), out);
   const name = batch.length === 0 ? 'MmBackward0' : 'BmmBackward0';
   return record(out, name, [a, b], (g) => [
-    a.requiresGrad ? sumToShape(product(g, transpose(b, -2, -1)), a.shape) : null,
-    b.requiresGrad ? sumToShape(product(transpose(a, -2, -1), g), b.shape) : null,
+    a.requiresGrad ? sumToShape(productLike(a, g, transpose(b, -2, -1)), a.shape) : null,
+    b.requiresGrad ? sumToShape(productLike(b, transpose(a, -2, -1), g), b.shape) : null,
   ], [a, b]);
+}
+
+/** Whether x's last two axes are column-major (a transposed view, as Linear's weightᵀ). */
+const columnMajor = (x: Tensor): boolean =>
+  x.ndim === 2 && x.elementStrides[0] === 1 && x.elementStrides[1] === x.shape[0] && x.shape[0]! > 1;
+
+/**
+ * l @ r, laid out like `like`: for a column-major operand its gradient is computed as (rᵀ lᵀ)ᵀ,
+ * so that the gradient of a transposed view (Linear's weight) comes out contiguous after the
+ * view's own backward, instead of being copied (as PyTorch's mm backward does).
+ */
+function productLike(like: Tensor, l: Tensor, r: Tensor): Tensor {
+  return columnMajor(like) ? transpose(product(transpose(r, -2, -1), transpose(l, -2, -1)), -2, -1) : product(l, r);
 }
 
 /** Whether x's leading dims merge into one without a copy (then folding into mm is free). */

@@ -313,7 +313,14 @@ export function relu(x: Tensor, options?: OutOption): Tensor {
   if (x.dtype === 'bool') throw new Error('Boolean inputs not supported for relu');
   const y = launchElementwise(E.maximum, [x, 0], x.dtype, x.dtype);
   if (!wantsGrad(x)) return y;
-  return record(y, 'ReluBackward0', [x], (g) => [mul(g, gt(y, 0))], [y]);
+  return record(y, 'ReluBackward0', [x], (g) => [reluBackward(g, y)], [y]);
+}
+
+/** g where y > 0, else 0, in one pass; linear in g, so its own gradient is itself (PyTorch's threshold_backward). */
+function reluBackward(g: Tensor, y: Tensor): Tensor {
+  const out = launchElementwise(E.reluBackward, [g, y], g.dtype, g.dtype);
+  if (!wantsGrad(g)) return out;
+  return record(out, 'ThresholdBackwardBackward0', [g], (gg) => [reluBackward(gg, y)], [y]);
 }
 
 /** x * sigmoid(x). */
