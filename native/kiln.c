@@ -279,6 +279,119 @@ static napi_value sum_common(napi_env env, napi_callback_info info, int cols) {
 static napi_value js_sum_rows(napi_env env, napi_callback_info info) { return sum_common(env, info, 0); }
 static napi_value js_sum_cols(napi_env env, napi_callback_info info) { return sum_common(env, info, 1); }
 
+/* ---- sliding windows ---- */
+
+/* Checks that off + sum of i_d * s_d (i_d < n_d) stays in [0, len) for a view of any rank. */
+static int view_ok(napi_env env, long len, long off, int nd, const long *n, const long *s) {
+  __int128 lo = off, hi = off;
+  for (int d = 0; d < nd; d++) {
+    if (n[d] <= 0) return 1; /* empty: touches nothing */
+    const __int128 e = (__int128)(n[d] - 1) * s[d];
+    if (e < 0) lo += e; else hi += e;
+  }
+  if (lo < 0 || hi >= len) {
+    napi_throw_range_error(env, NULL, "kiln native: view out of its array's bounds");
+    return 0;
+  }
+  return 1;
+}
+
+/* spec: a Float64Array [N, C, H, W, oh, ow, xn, xc, xh, xw, kh, kw, sh, sw, ph, pw, dh, dw]. */
+static int get_window_spec(napi_env env, napi_value v, kiln_plane_geometry *g, kiln_window *w) {
+  void *data;
+  napi_typedarray_type type;
+  size_t length;
+  if (napi_get_typedarray_info(env, v, &type, &length, &data, NULL, NULL) != napi_ok || type != napi_float64_array ||
+      length != 18) {
+    napi_throw_type_error(env, NULL, "kiln native: a window spec is a Float64Array of 18 numbers");
+    return 0;
+  }
+  const double *d = data;
+  long q[18];
+  for (int i = 0; i < 18; i++) q[i] = (long)d[i];
+  *g = (kiln_plane_geometry){q[0], q[1], q[2], q[3], q[4], q[5], q[6], q[7], q[8], q[9]};
+  *w = (kiln_window){q[10], q[11], q[12], q[13], q[14], q[15], q[16], q[17]};
+  for (int i = 0; i < 6; i++)
+    if (q[i] < 0) goto bad;
+  if (w->kh < 1 || w->kw < 1 || w->sh < 1 || w->sw < 1 || w->dh < 1 || w->dw < 1 || w->ph < 0 || w->pw < 0) goto bad;
+  return 1;
+bad:
+  napi_throw_range_error(env, NULL, "kiln native: bad window spec");
+  return 0;
+}
+
+/* Checks that the image (N, C, H, W) with the spec's strides lies inside an array of len elements. */
+static int image_ok(napi_env env, const kiln_plane_geometry *g, long len, long off) {
+  const long n[4] = {g->N, g->C, g->H, g->W}, s[4] = {g->xn, g->xc, g->xh, g->xw};
+  return view_ok(env, len, off, 4, n, s);
+}
+
+/* A contiguous run of `count` elements at off inside an array of len. */
+static int run_ok(napi_env env, long len, long off, long count) {
+  const long one = 1;
+  return view_ok(env, len, off, 1, &count, &one) && (count > 0 || off >= 0);
+}
+
+/* unfold(dtype, spec, x, xOff, cols, colsOff) and fold(dtype, spec, cols, colsOff, out, outOff) */
+static napi_value window_copy(napi_env env, napi_callback_info info, int fold) {
+  napi_value argv[6];
+  if (!get_args(env, info, 6, argv)) return NULL;
+  kiln_dtype dt;
+  kiln_plane_geometry g;
+  kiln_window w;
+  void *src, *dst;
+  long slen, dlen, soff, doff;
+  if (!get_dtype(env, argv[0], &dt) || !get_window_spec(env, argv[1], &g, &w) ||
+      !get_array(env, argv[2], dt, &src, &slen) || !get_long(env, argv[3], &soff) ||
+      !get_array(env, argv[4], dt, &dst, &dlen) || !get_long(env, argv[5], &doff))
+    return NULL;
+  const long cols = g.N * g.C * w.kh * w.kw * g.oh * g.ow, image = g.N * g.C * g.H * g.W;
+  const size_t es = dt == KILN_F32 ? 4 : 8;
+  if (fold) {
+    if (!run_ok(env, slen, soff, cols) || !run_ok(env, dlen, doff, image)) return NULL;
+    if (image > 0) kiln_fold(dt, &g, &w, (char *)src + soff * es, (char *)dst + doff * es);
+  } else {
+    if (!image_ok(env, &g, slen, soff) || !run_ok(env, dlen, doff, cols)) return NULL;
+    if (cols > 0) kiln_unfold(dt, &g, &w, (char *)src + soff * es, (char *)dst + doff * es);
+  }
+  return NULL;
+}
+
+static napi_value js_unfold(napi_env env, napi_callback_info info) { return window_copy(env, info, 0); }
+static napi_value js_fold(napi_env env, napi_callback_info info) { return window_copy(env, info, 1); }
+
+/* maxPool(dtype, spec, x, xOff, out, outOff, positions (Int32Array or BigInt64Array), posOff) */
+static napi_value js_max_pool(napi_env env, napi_callback_info info) {
+  napi_value argv[8];
+  if (!get_args(env, info, 8, argv)) return NULL;
+  kiln_dtype dt;
+  kiln_plane_geometry g;
+  kiln_window w;
+  void *x, *out, *pos;
+  long xlen, olen, xoff, ooff, poff;
+  napi_typedarray_type ptype;
+  size_t plen;
+  if (!get_dtype(env, argv[0], &dt) || !get_window_spec(env, argv[1], &g, &w) ||
+      !get_array(env, argv[2], dt, &x, &xlen) || !get_long(env, argv[3], &xoff) ||
+      !get_array(env, argv[4], dt, &out, &olen) || !get_long(env, argv[5], &ooff) || !get_long(env, argv[7], &poff))
+    return NULL;
+  if (napi_get_typedarray_info(env, argv[6], &ptype, &plen, &pos, NULL, NULL) != napi_ok ||
+      (ptype != napi_int32_array && ptype != napi_bigint64_array)) {
+    napi_throw_type_error(env, NULL, "kiln native: positions must be an Int32Array or a BigInt64Array");
+    return NULL;
+  }
+  const int pos64 = ptype == napi_bigint64_array;
+  const long outs = g.N * g.C * g.oh * g.ow;
+  if (!image_ok(env, &g, xlen, xoff) || !run_ok(env, olen, ooff, outs) || !run_ok(env, (long)plen, poff, outs)) return NULL;
+  if (!pos64 && g.N * g.C * g.H * g.W > INT32_MAX) {
+    napi_throw_range_error(env, NULL, "kiln native: int32 positions cannot number this many cells");
+    return NULL;
+  }
+  const size_t es = dt == KILN_F32 ? 4 : 8;
+  if (outs > 0) kiln_max_pool(dt, &g, &w, (char *)x + xoff * es, (char *)out + ooff * es, (char *)pos + poff * (pos64 ? 8 : 4), pos64);
+  return NULL;
+}
+
 /* adviseHugePages(arrayBuffer): call on a fresh buffer, before its pages are first touched */
 static napi_value js_advise(napi_env env, napi_callback_info info) {
   napi_value argv[1];
@@ -317,7 +430,8 @@ NAPI_MODULE_INIT() {
   } fns[] = {
     {"gemm", js_gemm}, {"binary", js_binary}, {"unary", js_unary}, {"sumRows", js_sum_rows},
     {"sumCols", js_sum_cols}, {"adviseHugePages", js_advise}, {"setNumThreads", js_set_threads},
-    {"getNumThreads", js_get_threads}, {"isa", js_isa},
+    {"getNumThreads", js_get_threads}, {"isa", js_isa}, {"unfold", js_unfold}, {"fold", js_fold},
+    {"maxPool", js_max_pool},
   };
   for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
     napi_value f;

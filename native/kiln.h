@@ -90,6 +90,26 @@ void kiln_unary(kiln_dtype dt, int op, long outer, long inner, void *out, long o
 void kiln_sum_rows(kiln_dtype dt, long rows, long len, const void *x, long xs, void *out, long os);
 void kiln_sum_cols(kiln_dtype dt, long len, long cols, const void *x, long xs, void *out, long os);
 
+/* ---- sliding windows (window.c) ---- */
+
+/* N x C planes of H x W cells; plane (n, c) of the image starts at n*xn + c*xc, its cell (h, w) at
+ * h*xh + w*xw (element strides). Output cells: oh x ow per window cell. */
+typedef struct {
+  long N, C, H, W, oh, ow;
+  long xn, xc, xh, xw;
+} kiln_plane_geometry;
+/* Output cell (y, x), window cell (i, j) covers input cell (y*sh - ph + i*dh, x*sw - pw + j*dw). */
+typedef struct {
+  long kh, kw, sh, sw, ph, pw, dh, dw;
+} kiln_window;
+/* cols (N, C, kh, kw, oh, ow), contiguous = the covered image cells, 0 in the padding. */
+void kiln_unfold(kiln_dtype dt, const kiln_plane_geometry *g, const kiln_window *w, const void *x, void *cols);
+/* out (N, C, H, W), contiguous = the sum of cols (contiguous) at the cells they cover (x strides unused). */
+void kiln_fold(kiln_dtype dt, const kiln_plane_geometry *g, const kiln_window *w, const void *cols, void *out);
+/* out and pos (N, C, oh, ow), contiguous: each window's maximum and the C-order number of its cell. */
+void kiln_max_pool(kiln_dtype dt, const kiln_plane_geometry *g, const kiln_window *w, const void *x, void *out,
+                   void *pos, int pos64);
+
 /* ---- memory (alloc.c) ---- */
 /* Asks for transparent huge pages on the whole 2 MiB pages inside [p, p + bytes). */
 void kiln_advise_huge(void *p, size_t bytes);

@@ -152,6 +152,40 @@ export function battery(): Case[] {
       );
     }
 
+    // ---- sliding windows: im2col, col2im, max pooling (strided images, padding, stride, dilation)
+    const F = kiln.nn.functional;
+    const image = (seed: number, shape: number[]): kiln.Tensor => kiln.fromNumpy(normal(seed, shape, dtype));
+    const windows: [string, kiln.nn.functional.UnfoldOptions][] = [
+      ['3x3 pad 1', { padding: 1 }], ['2x3 stride 2 pad (1, 0)', { stride: 2, padding: [1, 0] }],
+      ['3x3 dilation 2 pad 2', { dilation: 2, padding: 2 }], ['3x3 stride 3 pad 2', { stride: 3, padding: 2 }],
+    ];
+    for (const [label, opt] of windows) {
+      const k: [number, number] = label.startsWith('2x3') ? [2, 3] : [3, 3];
+      cases.push(
+        { name: `unfold ${dtype} ${label}`, tol: 'exact', run: () => F.unfold(image(60, [3, 4, 13, 11]), k, opt).numpy() },
+        { name: `unfold ${dtype} ${label}, strided image`, tol: 'exact',
+          run: () => F.unfold(kiln.permute(image(61, [13, 3, 11, 4]), [1, 3, 0, 2]), k, opt).numpy() },
+        { name: `fold ${dtype} ${label}`, tol: sumTolFor(dtype), run: () => {
+          const cols = F.unfold(image(62, [2, 5, 12, 10]), k, opt);
+          return F.fold(kiln.mul(cols, 1.5), [12, 10], k, opt).numpy();
+        } },
+      );
+    }
+    const indices = (r: [kiln.Tensor, kiln.Tensor]): NDArray => np.concatenate([r[0].numpy(), r[1].numpy().astype(dtype)]) as NDArray;
+    cases.push(
+      { name: `maxPool2d ${dtype} 2x2`, tol: 'exact', run: () => indices(F.maxPool2d(image(63, [4, 6, 28, 28]), 2, { returnIndices: true })) },
+      { name: `maxPool2d ${dtype} 3x3 stride 2 pad 1 dilation, strided, ceil`, tol: 'exact',
+        run: () => indices(F.maxPool2d(kiln.transpose(image(64, [3, 5, 17, 19]), 2, 3), 3,
+          { stride: 2, padding: 1, dilation: [1, 2], ceilMode: true, returnIndices: true })) },
+      { name: `maxPool2d ${dtype} with NaNs, ties and -inf`, tol: 'exact', run: () => {
+        const x = normal(65, [2, 3, 20, 20], dtype);
+        x.set('..., ::3, ::5', NaN);
+        x.set('..., 1::4, :', 0.5);
+        x.set('0, 0', -Infinity);
+        return indices(F.maxPool2d(kiln.fromNumpy(x), [3, 2], { stride: [2, 1], returnIndices: true }));
+      } },
+    );
+
     // ---- sums
     const sumTol: Tolerance = { relMax: dtype === 'float32' ? 1e-7 : 1e-14 };
     cases.push(
@@ -165,6 +199,11 @@ export function battery(): Case[] {
     );
   }
   return cases;
+}
+
+/** Sums in float32 round differently by order; float64 barely. */
+function sumTolFor(dtype: Float): Tolerance {
+  return { relMax: dtype === 'float32' ? 1e-6 : 1e-14 };
 }
 
 /** A result as bytes (contiguous copy) with its dtype and shape, for passing between processes. */

@@ -9,6 +9,7 @@ import type { ElementwiseOp } from '../../core/elementwise-ops.js';
 import type { View } from '../../core/view.js';
 import type { Backend, ReduceOp } from '../backend.js';
 import { NATIVE_F32, NATIVE_F64, type NativeAddon } from './loader.js';
+import { nativeFold, nativeMaxPool, nativeUnfold } from './window.js';
 
 /** Minimum sizes for the native path (elements; multiply-adds for matmul): an addon call costs
  * about 0.4 µs, the TypeScript loops a few ns per element. */
@@ -211,6 +212,15 @@ export function withNativeKernels(base: Backend, addon: NativeAddon): Backend {
     },
     reduce(op, x, reduceNdim, out) {
       if (!reduce(addon, op, x, reduceNdim, out)) base.reduce(op, x, reduceNdim, out);
+    },
+    unfold(x, out, w) {
+      if (!nativeUnfold(addon, x, out, w)) base.unfold(x, out, w);
+    },
+    fold(cols, out, w) {
+      if (!nativeFold(addon, cols, out, w)) base.fold(cols, out, w);
+    },
+    maxPool(x, out, positions, w) {
+      if (!nativeMaxPool(addon, x, out, positions, w)) base.maxPool(x, out, positions, w);
     },
   };
 }

@@ -31,6 +31,15 @@ export interface NativeAddon {
   sumRows(dtype: number, rows: number, len: number, x: F, xOff: number, xs: number, out: F, outOff: number, os: number): void;
   /** out[j*os] = sum over i < len of x[i*xs + j], for j < cols. */
   sumCols(dtype: number, len: number, cols: number, x: F, xOff: number, xs: number, out: F, outOff: number, os: number): void;
+  /**
+   * Sliding windows; spec = [N, C, H, W, oh, ow, xn, xc, xh, xw, kh, kw, sh, sw, ph, pw, dh, dw]
+   * (the image's strides; the other operand contiguous). unfold: cols = im2col(x); fold: out =
+   * col2im(cols); maxPool: out and positions (C-order cell numbers) of each window's maximum.
+   */
+  unfold(dtype: number, spec: Float64Array, x: F, xOff: number, cols: F, colsOff: number): void;
+  fold(dtype: number, spec: Float64Array, cols: F, colsOff: number, out: F, outOff: number): void;
+  maxPool(dtype: number, spec: Float64Array, x: F, xOff: number, out: F, outOff: number,
+    positions: Int32Array | BigInt64Array, posOff: number): void;
   /** Advises a fresh buffer's whole 2 MiB pages as transparent huge pages (cheaper first touch). */
   adviseHugePages(buffer: ArrayBuffer): void;
   setNumThreads(n: number): void;

@@ -1,0 +1,192 @@
+/*
+ * Sliding-window kernels behind convolution and pooling: im2col (unfold), its adjoint col2im
+ * (fold), and max pooling with the position of each maximum. They move data rather than compute,
+ * so they are plain C that the compiler vectorizes, not per-ISA code.
+ *
+ * Work is split over the (n, c) planes in fixed groups of planes, each written by one thread, so
+ * results do not depend on the thread count. Windows are handled a kernel cell (i, j) and an
+ * output row at a time: the range of output columns whose input column lies inside the image is
+ * found once per (j), so the inner loops are branch-free copies (a memcpy at unit stride).
+ */
+#include <string.h>
+
+#include "kiln.h"
+
+#define PLANE_TICKET_CELLS (1L << 14) /* about this many cells per ticket */
+
+static long min_l(long a, long b) { return a < b ? a : b; }
+static long max_l(long a, long b) { return a > b ? a : b; }
+static long ceil_div(long a, long b) { return (a + b - 1) / b; }
+
+/* The output columns x in [*lo, *hi) whose input column x * stride - pad + j * dil lies in [0, W). */
+static void inside_range(long ow, long W, long stride, long pad, long off, long *lo, long *hi) {
+  const long first = off - pad; /* input column of output column 0 */
+  long a = first >= 0 ? 0 : ceil_div(-first, stride);
+  long b = first > W - 1 ? 0 : (W - 1 - first) / stride + 1;
+  a = min_l(a, ow);
+  b = min_l(max_l(b, a), ow);
+  *lo = a;
+  *hi = b;
+}
+
+typedef struct {
+  kiln_dtype dt;
+  const kiln_plane_geometry *g;
+  const kiln_window *w;
+  const char *src;
+  char *dst;
+  char *pos; /* max pooling: positions */
+  int pos64;
+  long planes_per_ticket;
+} window_job;
+
+#define DEFINE_WINDOW_KERNELS(T, SFX)                                                                             \
+  /* One plane: cols (kh, kw, oh, ow) contiguous from the image at x (strides xh, xw). */                        \
+  static void unfold_plane_##SFX(const T *x, long xh, long xw, T *cols, const kiln_plane_geometry *g,            \
+                                 const kiln_window *w) {                                                        \
+    const long H = g->H, W = g->W, oh = g->oh, ow = g->ow;                                                      \
+    for (long i = 0; i < w->kh; i++)                                                                              \
+      for (long j = 0; j < w->kw; j++) {                                                                          \
+        long lo, hi;                                                                                              \
+        inside_range(ow, W, w->sw, w->pw, j * w->dw, &lo, &hi);                                                   \
+        const long v0 = lo * w->sw - w->pw + j * w->dw; /* input column of output column lo */                  \
+        for (long y = 0; y < oh; y++, cols += ow) {                                                               \
+          const long h = y * w->sh - w->ph + i * w->dh;                                                           \
+          if (h < 0 || h >= H) {                                                                                  \
+            memset(cols, 0, ow * sizeof(T));                                                                      \
+            continue;                                                                                             \
+          }                                                                                                       \
+          for (long x0 = 0; x0 < lo; x0++) cols[x0] = 0;                                                          \
+          const T *row = x + h * xh + v0 * xw;                                                                    \
+          if (w->sw == 1 && xw == 1) memcpy(cols + lo, row, (hi - lo) * sizeof(T));                               \
+          else                                                                                                    \
+            for (long c = lo; c < hi; c++) cols[c] = row[(c - lo) * w->sw * xw];                                  \
+          for (long x1 = hi; x1 < ow; x1++) cols[x1] = 0;                                                         \
+        }                                                                                                         \
+      }                                                                                                           \
+  }                                                                                                               \
+                                                                                                                  \
+  /* One plane: out (H, W) contiguous = the sum of cols (kh, kw, oh, ow) contiguous at the cells they cover. */   \
+  static void fold_plane_##SFX(const T *cols, T *out, const kiln_plane_geometry *g, const kiln_window *w) {       \
+    const long H = g->H, W = g->W, oh = g->oh, ow = g->ow;                                                      \
+    memset(out, 0, H * W * sizeof(T));                                                                            \
+    for (long i = 0; i < w->kh; i++)                                                                              \
+      for (long j = 0; j < w->kw; j++) {                                                                          \
+        long lo, hi;                                                                                              \
+        inside_range(ow, W, w->sw, w->pw, j * w->dw, &lo, &hi);                                                   \
+        const long v0 = lo * w->sw - w->pw + j * w->dw;                                                           \
+        for (long y = 0; y < oh; y++, cols += ow) {                                                               \
+          const long h = y * w->sh - w->ph + i * w->dh;                                                           \
+          if (h < 0 || h >= H) continue;                                                                          \
+          T *row = out + h * W + v0;                                                                              \
+          if (w->sw == 1)                                                                                         \
+            for (long c = lo; c < hi; c++) row[c - lo] += cols[c];                                                \
+          else                                                                                                    \
+            for (long c = lo; c < hi; c++) row[(c - lo) * w->sw] += cols[c];                                      \
+        }                                                                                                         \
+      }                                                                                                           \
+  }                                                                                                               \
+                                                                                                                  \
+  /* One plane: the maximum of each window (a NaN wins, the last if several; ties keep the first)     \
+   * into out (oh, ow) contiguous, and its cell's number base + h * W + v into pos. */                            \
+  static void max_pool_plane_##SFX(const T *x, long xh, long xw, T *out, char *pos, int pos64, long base,         \
+                                   const kiln_plane_geometry *g, const kiln_window *w) {                          \
+    const long H = g->H, W = g->W, oh = g->oh, ow = g->ow;                                                      \
+    for (long y = 0; y < oh; y++) {                                                                               \
+      const long h0 = y * w->sh - w->ph;                                                                          \
+      for (long z = 0; z < ow; z++) {                                                                             \
+        const long v0 = z * w->sw - w->pw;                                                                        \
+        T best = -(T)__builtin_inf();                                                                             \
+        long at = -1;                                                                                             \
+        for (long i = 0; i < w->kh; i++) {                                                                        \
+          const long h = h0 + i * w->dh;                                                                          \
+          if (h < 0 || h >= H) continue;                                                                          \
+          for (long j = 0; j < w->kw; j++) {                                                                      \
+            const long v = v0 + j * w->dw;                                                                        \
+            if (v < 0 || v >= W) continue;                                                                        \
+            const T val = x[h * xh + v * xw];                                                                     \
+            if (at < 0) at = h * W + v; /* an all -inf window reports its first cell */                          \
+            /* branch-free: on real data the winner is unpredictable */                                          \
+            const int take = (val > best) | (val != val);                                                         \
+            best = take ? val : best;                                                                             \
+            at = take ? h * W + v : at;                                                                           \
+          }                                                                                                       \
+        }                                                                                                         \
+        out[y * ow + z] = best;                                                                                   \
+        const long t = y * ow + z, p = base + (at < 0 ? 0 : at);                                                  \
+        if (pos64) ((int64_t *)pos)[t] = p;                                                                       \
+        else ((int32_t *)pos)[t] = (int32_t)p;                                                                    \
+      }                                                                                                           \
+    }                                                                                                             \
+  }
+
+DEFINE_WINDOW_KERNELS(float, f32)
+DEFINE_WINDOW_KERNELS(double, f64)
+
+static long es_of(kiln_dtype dt) { return dt == KILN_F32 ? 4 : 8; }
+
+/* The image plane p = n * C + c of the source. */
+static const char *src_plane(const window_job *j, long p) {
+  const kiln_plane_geometry *g = j->g;
+  return j->src + ((p / g->C) * g->xn + (p % g->C) * g->xc) * es_of(j->dt);
+}
+
+static void unfold_ticket(void *ctx, long t, long *cursor) {
+  const window_job *j = ctx;
+  const kiln_plane_geometry *g = j->g;
+  const long cells = j->w->kh * j->w->kw * g->oh * g->ow;
+  for (long p = t * j->planes_per_ticket; p < min_l(g->N * g->C, (t + 1) * j->planes_per_ticket); p++) {
+    if (j->dt == KILN_F32) unfold_plane_f32((const float *)src_plane(j, p), g->xh, g->xw, (float *)j->dst + p * cells, g, j->w);
+    else unfold_plane_f64((const double *)src_plane(j, p), g->xh, g->xw, (double *)j->dst + p * cells, g, j->w);
+  }
+  (void)cursor;
+}
+
+static void fold_ticket(void *ctx, long t, long *cursor) {
+  const window_job *j = ctx;
+  const kiln_plane_geometry *g = j->g;
+  const long cells = j->w->kh * j->w->kw * g->oh * g->ow, plane = g->H * g->W;
+  for (long p = t * j->planes_per_ticket; p < min_l(g->N * g->C, (t + 1) * j->planes_per_ticket); p++) {
+    if (j->dt == KILN_F32) fold_plane_f32((const float *)j->src + p * cells, (float *)j->dst + p * plane, g, j->w);
+    else fold_plane_f64((const double *)j->src + p * cells, (double *)j->dst + p * plane, g, j->w);
+  }
+  (void)cursor;
+}
+
+static void max_pool_ticket(void *ctx, long t, long *cursor) {
+  const window_job *j = ctx;
+  const kiln_plane_geometry *g = j->g;
+  const long outs = g->oh * g->ow, plane = g->H * g->W;
+  for (long p = t * j->planes_per_ticket; p < min_l(g->N * g->C, (t + 1) * j->planes_per_ticket); p++) {
+    char *pos = j->pos + p * outs * (j->pos64 ? 8 : 4);
+    if (j->dt == KILN_F32)
+      max_pool_plane_f32((const float *)src_plane(j, p), g->xh, g->xw, (float *)j->dst + p * outs, pos, j->pos64, p * plane, g, j->w);
+    else
+      max_pool_plane_f64((const double *)src_plane(j, p), g->xh, g->xw, (double *)j->dst + p * outs, pos, j->pos64, p * plane, g, j->w);
+  }
+  (void)cursor;
+}
+
+/* Runs fn over the planes, in groups of about PLANE_TICKET_CELLS cells of work. */
+static void run_planes(window_job *j, long cells_per_plane, kiln_ticket_fn fn) {
+  const long planes = j->g->N * j->g->C;
+  j->planes_per_ticket = max_l(1, PLANE_TICKET_CELLS / max_l(1, cells_per_plane));
+  const long tickets = ceil_div(planes, j->planes_per_ticket);
+  kiln_run(tickets, fn, j, tickets > 1 ? kiln_get_num_threads() : 1);
+}
+
+void kiln_unfold(kiln_dtype dt, const kiln_plane_geometry *g, const kiln_window *w, const void *x, void *cols) {
+  window_job j = {dt, g, w, x, cols, NULL, 0, 0};
+  run_planes(&j, w->kh * w->kw * g->oh * g->ow, unfold_ticket);
+}
+
+void kiln_fold(kiln_dtype dt, const kiln_plane_geometry *g, const kiln_window *w, const void *cols, void *out) {
+  window_job j = {dt, g, w, cols, out, NULL, 0, 0};
+  run_planes(&j, w->kh * w->kw * g->oh * g->ow + g->H * g->W, fold_ticket);
+}
+
+void kiln_max_pool(kiln_dtype dt, const kiln_plane_geometry *g, const kiln_window *w, const void *x, void *out,
+                   void *pos, int pos64) {
+  window_job j = {dt, g, w, x, out, pos, pos64, 0};
+  run_planes(&j, w->kh * w->kw * g->oh * g->ow, max_pool_ticket);
+}
