@@ -213,7 +213,7 @@ static napi_value js_binary(napi_env env, napi_callback_info info) {
       !get_array(env, argv[11], dt, &b, &blen) || !get_longs(env, argv + 12, 3, bv))
     return NULL;
   const long op = v[0], outer = v[1], inner = v[2];
-  if (op < KILN_ADD || op > KILN_MIN || (av[2] != 0 && av[2] != 1) || (bv[2] != 0 && bv[2] != 1)) {
+  if (op < KILN_ADD || op > KILN_RELU_BACKWARD || (av[2] != 0 && av[2] != 1) || (bv[2] != 0 && bv[2] != 1)) {
     napi_throw_range_error(env, NULL, "kiln native: bad binary arguments");
     return NULL;
   }
@@ -296,21 +296,24 @@ static int view_ok(napi_env env, long len, long off, int nd, const long *n, cons
   return 1;
 }
 
-/* spec: a Float64Array [N, C, H, W, oh, ow, xn, xc, xh, xw, kh, kw, sh, sw, ph, pw, dh, dw]. */
+/* spec: a Float64Array [N, C, H, W, oh, ow, xn, xc, xh, xw, cn, cc, ci, cj, cy, cx, kh, kw, sh, sw, ph, pw,
+ * dh, dw]: the image's and the columns' element strides, then the window. */
+#define WINDOW_SPEC 24
 static int get_window_spec(napi_env env, napi_value v, kiln_plane_geometry *g, kiln_window *w) {
   void *data;
   napi_typedarray_type type;
   size_t length;
   if (napi_get_typedarray_info(env, v, &type, &length, &data, NULL, NULL) != napi_ok || type != napi_float64_array ||
-      length != 18) {
-    napi_throw_type_error(env, NULL, "kiln native: a window spec is a Float64Array of 18 numbers");
+      length != WINDOW_SPEC) {
+    napi_throw_type_error(env, NULL, "kiln native: a window spec is a Float64Array of 24 numbers");
     return 0;
   }
   const double *d = data;
-  long q[18];
-  for (int i = 0; i < 18; i++) q[i] = (long)d[i];
-  *g = (kiln_plane_geometry){q[0], q[1], q[2], q[3], q[4], q[5], q[6], q[7], q[8], q[9]};
-  *w = (kiln_window){q[10], q[11], q[12], q[13], q[14], q[15], q[16], q[17]};
+  long q[WINDOW_SPEC];
+  for (int i = 0; i < WINDOW_SPEC; i++) q[i] = (long)d[i];
+  *g = (kiln_plane_geometry){q[0], q[1], q[2], q[3], q[4], q[5], q[6], q[7], q[8], q[9],
+                             q[10], q[11], q[12], q[13], q[14], q[15]};
+  *w = (kiln_window){q[16], q[17], q[18], q[19], q[20], q[21], q[22], q[23]};
   for (int i = 0; i < 6; i++)
     if (q[i] < 0) goto bad;
   if (w->kh < 1 || w->kw < 1 || w->sh < 1 || w->sw < 1 || w->dh < 1 || w->dw < 1 || w->ph < 0 || w->pw < 0) goto bad;
@@ -326,13 +329,20 @@ static int image_ok(napi_env env, const kiln_plane_geometry *g, long len, long o
   return view_ok(env, len, off, 4, n, s);
 }
 
+/* The same for the columns (N, C, kh, kw, oh, ow). */
+static int cols_ok(napi_env env, const kiln_plane_geometry *g, const kiln_window *w, long len, long off) {
+  const long n[6] = {g->N, g->C, w->kh, w->kw, g->oh, g->ow}, s[6] = {g->cn, g->cc, g->ci, g->cj, g->cy, g->cx};
+  return view_ok(env, len, off, 6, n, s);
+}
+
 /* A contiguous run of `count` elements at off inside an array of len. */
 static int run_ok(napi_env env, long len, long off, long count) {
   const long one = 1;
   return view_ok(env, len, off, 1, &count, &one) && (count > 0 || off >= 0);
 }
 
-/* unfold(dtype, spec, x, xOff, cols, colsOff) and fold(dtype, spec, cols, colsOff, out, outOff) */
+/* unfold(dtype, spec, x, xOff, cols, colsOff) and fold(dtype, spec, cols, colsOff, out, outOff); the JS side
+ * passes only columns whose planes do not overlap (fresh or contiguous-row layouts). */
 static napi_value window_copy(napi_env env, napi_callback_info info, int fold) {
   napi_value argv[6];
   if (!get_args(env, info, 6, argv)) return NULL;
@@ -348,10 +358,10 @@ static napi_value window_copy(napi_env env, napi_callback_info info, int fold) {
   const long cols = g.N * g.C * w.kh * w.kw * g.oh * g.ow, image = g.N * g.C * g.H * g.W;
   const size_t es = dt == KILN_F32 ? 4 : 8;
   if (fold) {
-    if (!run_ok(env, slen, soff, cols) || !run_ok(env, dlen, doff, image)) return NULL;
+    if (!cols_ok(env, &g, &w, slen, soff) || !run_ok(env, dlen, doff, image)) return NULL;
     if (image > 0) kiln_fold(dt, &g, &w, (char *)src + soff * es, (char *)dst + doff * es);
   } else {
-    if (!image_ok(env, &g, slen, soff) || !run_ok(env, dlen, doff, cols)) return NULL;
+    if (!image_ok(env, &g, slen, soff) || !cols_ok(env, &g, &w, dlen, doff)) return NULL;
     if (cols > 0) kiln_unfold(dt, &g, &w, (char *)src + soff * es, (char *)dst + doff * es);
   }
   return NULL;

@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 typedef enum { KILN_F32 = 0, KILN_F64 = 1 } kiln_dtype;
-typedef enum { KILN_ADD = 0, KILN_SUB = 1, KILN_MUL = 2, KILN_DIV = 3, KILN_MAX = 4, KILN_MIN = 5 } kiln_binop;
+typedef enum { KILN_ADD = 0, KILN_SUB = 1, KILN_MUL = 2, KILN_DIV = 3, KILN_MAX = 4, KILN_MIN = 5, KILN_RELU_BACKWARD = 6 } kiln_binop;
 typedef enum { KILN_EXP = 0, KILN_TANH = 1, KILN_SIGMOID = 2 } kiln_unop;
 
 /* GEMM pieces for one dtype. Packed A holds panels of mr rows (for each p, mr values); packed B
@@ -93,18 +93,20 @@ void kiln_sum_cols(kiln_dtype dt, long len, long cols, const void *x, long xs, v
 /* ---- sliding windows (window.c) ---- */
 
 /* N x C planes of H x W cells; plane (n, c) of the image starts at n*xn + c*xc, its cell (h, w) at
- * h*xh + w*xw (element strides). Output cells: oh x ow per window cell. */
+ * h*xh + w*xw (element strides). Output cells: oh x ow per window cell; the columns (N, C, kh, kw,
+ * oh, ow) have strides cn, cc, ci, cj, cy, cx. */
 typedef struct {
   long N, C, H, W, oh, ow;
   long xn, xc, xh, xw;
+  long cn, cc, ci, cj, cy, cx;
 } kiln_plane_geometry;
 /* Output cell (y, x), window cell (i, j) covers input cell (y*sh - ph + i*dh, x*sw - pw + j*dw). */
 typedef struct {
   long kh, kw, sh, sw, ph, pw, dh, dw;
 } kiln_window;
-/* cols (N, C, kh, kw, oh, ow), contiguous = the covered image cells, 0 in the padding. */
+/* cols (N, C, kh, kw, oh, ow) = the covered image cells, 0 in the padding. Planes must not share cols cells. */
 void kiln_unfold(kiln_dtype dt, const kiln_plane_geometry *g, const kiln_window *w, const void *x, void *cols);
-/* out (N, C, H, W), contiguous = the sum of cols (contiguous) at the cells they cover (x strides unused). */
+/* out (N, C, H, W), contiguous = the sum of cols at the cells they cover (x strides unused). */
 void kiln_fold(kiln_dtype dt, const kiln_plane_geometry *g, const kiln_window *w, const void *cols, void *out);
 /* out and pos (N, C, oh, ow), contiguous: each window's maximum and the C-order number of its cell. */
 void kiln_max_pool(kiln_dtype dt, const kiln_plane_geometry *g, const kiln_window *w, const void *x, void *out,

@@ -41,48 +41,50 @@ typedef struct {
 } window_job;
 
 #define DEFINE_WINDOW_KERNELS(T, SFX)                                                                             \
-  /* One plane: cols (kh, kw, oh, ow) contiguous from the image at x (strides xh, xw). */                        \
+  /* One plane: its cols cells (kh, kw, oh, ow; strides ci, cj, cy, cx) from the image at x (strides xh, xw). */   \
   static void unfold_plane_##SFX(const T *x, long xh, long xw, T *cols, const kiln_plane_geometry *g,            \
                                  const kiln_window *w) {                                                        \
-    const long H = g->H, W = g->W, oh = g->oh, ow = g->ow;                                                      \
+    const long H = g->H, W = g->W, oh = g->oh, ow = g->ow, cx = g->cx;                                          \
     for (long i = 0; i < w->kh; i++)                                                                              \
       for (long j = 0; j < w->kw; j++) {                                                                          \
         long lo, hi;                                                                                              \
         inside_range(ow, W, w->sw, w->pw, j * w->dw, &lo, &hi);                                                   \
         const long v0 = lo * w->sw - w->pw + j * w->dw; /* input column of output column lo */                  \
-        for (long y = 0; y < oh; y++, cols += ow) {                                                               \
+        for (long y = 0; y < oh; y++) {                                                                           \
+          T *out = cols + i * g->ci + j * g->cj + y * g->cy;                                                      \
           const long h = y * w->sh - w->ph + i * w->dh;                                                           \
           if (h < 0 || h >= H) {                                                                                  \
-            memset(cols, 0, ow * sizeof(T));                                                                      \
+            for (long c = 0; c < ow; c++) out[c * cx] = 0;                                                        \
             continue;                                                                                             \
           }                                                                                                       \
-          for (long x0 = 0; x0 < lo; x0++) cols[x0] = 0;                                                          \
+          for (long c = 0; c < lo; c++) out[c * cx] = 0;                                                          \
           const T *row = x + h * xh + v0 * xw;                                                                    \
-          if (w->sw == 1 && xw == 1) memcpy(cols + lo, row, (hi - lo) * sizeof(T));                               \
+          if (w->sw == 1 && xw == 1 && cx == 1) memcpy(out + lo, row, (hi - lo) * sizeof(T));                     \
           else                                                                                                    \
-            for (long c = lo; c < hi; c++) cols[c] = row[(c - lo) * w->sw * xw];                                  \
-          for (long x1 = hi; x1 < ow; x1++) cols[x1] = 0;                                                         \
+            for (long c = lo; c < hi; c++) out[c * cx] = row[(c - lo) * w->sw * xw];                              \
+          for (long c = hi; c < ow; c++) out[c * cx] = 0;                                                         \
         }                                                                                                         \
       }                                                                                                           \
   }                                                                                                               \
                                                                                                                   \
-  /* One plane: out (H, W) contiguous = the sum of cols (kh, kw, oh, ow) contiguous at the cells they cover. */   \
+  /* One plane: out (H, W) contiguous = the sum of its cols cells at the image cells they cover. */              \
   static void fold_plane_##SFX(const T *cols, T *out, const kiln_plane_geometry *g, const kiln_window *w) {       \
-    const long H = g->H, W = g->W, oh = g->oh, ow = g->ow;                                                      \
+    const long H = g->H, W = g->W, oh = g->oh, ow = g->ow, cx = g->cx;                                          \
     memset(out, 0, H * W * sizeof(T));                                                                            \
     for (long i = 0; i < w->kh; i++)                                                                              \
       for (long j = 0; j < w->kw; j++) {                                                                          \
         long lo, hi;                                                                                              \
         inside_range(ow, W, w->sw, w->pw, j * w->dw, &lo, &hi);                                                   \
         const long v0 = lo * w->sw - w->pw + j * w->dw;                                                           \
-        for (long y = 0; y < oh; y++, cols += ow) {                                                               \
+        for (long y = 0; y < oh; y++) {                                                                           \
           const long h = y * w->sh - w->ph + i * w->dh;                                                           \
           if (h < 0 || h >= H) continue;                                                                          \
+          const T *in = cols + i * g->ci + j * g->cj + y * g->cy;                                                 \
           T *row = out + h * W + v0;                                                                              \
-          if (w->sw == 1)                                                                                         \
-            for (long c = lo; c < hi; c++) row[c - lo] += cols[c];                                                \
+          if (w->sw == 1 && cx == 1)                                                                              \
+            for (long c = lo; c < hi; c++) row[c - lo] += in[c];                                                  \
           else                                                                                                    \
-            for (long c = lo; c < hi; c++) row[(c - lo) * w->sw] += cols[c];                                      \
+            for (long c = lo; c < hi; c++) row[(c - lo) * w->sw] += in[c * cx];                                   \
         }                                                                                                         \
       }                                                                                                           \
   }                                                                                                               \
@@ -131,13 +133,15 @@ static const char *src_plane(const window_job *j, long p) {
   return j->src + ((p / g->C) * g->xn + (p % g->C) * g->xc) * es_of(j->dt);
 }
 
+/* The offset of plane p's first cols cell. */
+static long cols_plane(const kiln_plane_geometry *g, long p) { return (p / g->C) * g->cn + (p % g->C) * g->cc; }
+
 static void unfold_ticket(void *ctx, long t, long *cursor) {
   const window_job *j = ctx;
   const kiln_plane_geometry *g = j->g;
-  const long cells = j->w->kh * j->w->kw * g->oh * g->ow;
   for (long p = t * j->planes_per_ticket; p < min_l(g->N * g->C, (t + 1) * j->planes_per_ticket); p++) {
-    if (j->dt == KILN_F32) unfold_plane_f32((const float *)src_plane(j, p), g->xh, g->xw, (float *)j->dst + p * cells, g, j->w);
-    else unfold_plane_f64((const double *)src_plane(j, p), g->xh, g->xw, (double *)j->dst + p * cells, g, j->w);
+    if (j->dt == KILN_F32) unfold_plane_f32((const float *)src_plane(j, p), g->xh, g->xw, (float *)j->dst + cols_plane(g, p), g, j->w);
+    else unfold_plane_f64((const double *)src_plane(j, p), g->xh, g->xw, (double *)j->dst + cols_plane(g, p), g, j->w);
   }
   (void)cursor;
 }
@@ -145,10 +149,10 @@ static void unfold_ticket(void *ctx, long t, long *cursor) {
 static void fold_ticket(void *ctx, long t, long *cursor) {
   const window_job *j = ctx;
   const kiln_plane_geometry *g = j->g;
-  const long cells = j->w->kh * j->w->kw * g->oh * g->ow, plane = g->H * g->W;
+  const long plane = g->H * g->W;
   for (long p = t * j->planes_per_ticket; p < min_l(g->N * g->C, (t + 1) * j->planes_per_ticket); p++) {
-    if (j->dt == KILN_F32) fold_plane_f32((const float *)j->src + p * cells, (float *)j->dst + p * plane, g, j->w);
-    else fold_plane_f64((const double *)j->src + p * cells, (double *)j->dst + p * plane, g, j->w);
+    if (j->dt == KILN_F32) fold_plane_f32((const float *)j->src + cols_plane(g, p), (float *)j->dst + p * plane, g, j->w);
+    else fold_plane_f64((const double *)j->src + cols_plane(g, p), (double *)j->dst + p * plane, g, j->w);
   }
   (void)cursor;
 }

@@ -122,6 +122,14 @@ export function battery(): Case[] {
         run: () => f(specials(34), specials(35)) as NDArray });
     }
     cases.push({ name: `relu ${dtype}`, tol: 'exact', run: () => kiln.relu(kiln.fromNumpy(normal(36, [64, 100], dtype))).numpy() });
+    cases.push({ name: `relu backward ${dtype} (NaN and 0 results)`, tol: 'exact', run: () => {
+      const v = normal(41, [64, 100], dtype);
+      v.set('::5', NaN);
+      v.set('1::7', 0);
+      const x = kiln.fromNumpy(v).requiresGrad_();
+      kiln.relu(x).backward(kiln.fromNumpy(normal(42, [64, 100], dtype)));
+      return x.grad!.numpy();
+    } });
     // outputs of 16 MiB and more are written with streaming stores, after a head that aligns them
     const big = (16 << 20) / (dtype === 'float32' ? 4 : 8) + 3; // just above the threshold
     cases.push(

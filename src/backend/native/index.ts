@@ -17,7 +17,7 @@ const ELEMENTWISE_MIN = 512;
 const MATMUL_MIN = 512;
 const REDUCE_MIN = 512;
 
-const BINARY: Readonly<Record<string, number>> = { add: 0, subtract: 1, multiply: 2, divide: 3, maximum: 4, minimum: 5 };
+const BINARY: Readonly<Record<string, number>> = { add: 0, subtract: 1, multiply: 2, divide: 3, maximum: 4, minimum: 5, reluBackward: 6 };
 const UNARY: Readonly<Record<string, number>> = { exp: 0, tanh: 1, sigmoid: 2 };
 
 type Floats = Float32Array | Float64Array;

@@ -19,7 +19,7 @@ export interface NativeAddon {
     ars: number, acs: number, brs: number, bcs: number, crs: number, ccs: number,
     aOffs: number | Float64Array, bOffs: number | Float64Array, cOffs: number | Float64Array,
   ): void;
-  /** op 0..5 = add, sub, mul, div, maximum, minimum (NaN-propagating) over `outer` rows of `inner` elements; ai/bi: 1 contiguous, 0 scalar. */
+  /** op 0..6 = add, sub, mul, div, maximum, minimum (NaN-propagating), reluBackward (a where b > 0 or NaN, else 0) over `outer` rows of `inner` elements; ai/bi: 1 contiguous, 0 scalar. */
   binary(
     dtype: number, op: number, outer: number, inner: number, out: F, outOff: number, os: number,
     a: F, aOff: number, as: number, ai: number, b: F, bOff: number, bs: number, bi: number,

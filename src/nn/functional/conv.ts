@@ -8,9 +8,9 @@
 import type { Window2d } from '../../backend/backend.js';
 import { matmul } from '../../tensor/ops/linalg.js';
 import { add } from '../../tensor/ops/pointwise.js';
-import { reshape, squeeze, transpose, unsqueeze } from '../../tensor/ops/shape.js';
+import { permute, reshape, squeeze, transpose, unsqueeze } from '../../tensor/ops/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { col2im, im2col } from './im2col.js';
+import { col2im, im2colBatched } from './im2col.js';
 import { type Size2, asPair, isConvDtype, perAxis, refuseDtype, showShape, slidingOutput, window, withBatch } from './window.js';
 
 export * from './im2col.js';
@@ -135,11 +135,15 @@ function convolve(x: Tensor, weight: Tensor, bias: Tensor | null | undefined, w:
   const [kh, kw] = w.kernel;
   const size = (len: number, a: 0 | 1): number => slidingOutput(len, w.kernel[a], w.stride[a], w.padding[a], padAfter[a], w.dilation[a]);
   const [oh, ow] = [size(h, 0), size(wd, 1)];
-  // per image and group: (O / groups, K) @ (K, L), K = C / groups * kh * kw window cells, L = oh * ow
+  // per group, every image at once: (O / groups, K) @ (K, N * L), K = C / groups * kh * kw window
+  // cells, L = oh * ow; the (O, N, oh, ow) result is then put back in (N, O, oh, ow) order
   const k = (c / groups) * kh * kw;
-  const cols = reshape(im2col(x, w, [oh, ow]), [n, groups, k, oh * ow]);
-  const y = reshape(matmul(reshape(weight, [groups, o / groups, k]), cols), [n, o, oh, ow]);
-  return bias ? add(y, reshape(bias, [o, 1, 1])) : y;
+  const cols = im2colBatched(x, w, [oh, ow]);
+  const product = groups === 1
+    ? matmul(reshape(weight, [o, k]), cols)
+    : matmul(reshape(weight, [groups, o / groups, k]), reshape(cols, [groups, k, n * oh * ow]));
+  const y = permute(reshape(product, [o, n, oh, ow]), [1, 0, 2, 3]);
+  return bias ? add(y, reshape(bias, [o, 1, 1])) : y.contiguous();
 }
 
 /**

@@ -26,6 +26,36 @@ export function col2im(cols: Tensor, w: Window2d, size: readonly [number, number
   return record(out, 'Col2ImBackward0', [cols], (g) => [im2col(g, w, [oh!, ow!])]);
 }
 
+/**
+ * x (N, C, H, W) -> (C * kh * kw, N * oh * ow): im2col with the images side by side in the
+ * columns, so that one matrix product convolves the whole batch (a wide product runs faster than
+ * a batch of small ones, and the weight's gradient needs no sum over the batch).
+ */
+export function im2colBatched(x: Tensor, w: Window2d, outSize: readonly [number, number]): Tensor {
+  const [n, c, h, wd] = x.shape as [number, number, number, number];
+  const [kh, kw] = w.kernel;
+  const [oh, ow] = outSize;
+  const rows = c * kh * kw;
+  const cols = Tensor.empty([rows, n * oh * ow], x.dtype);
+  backendFor(x).unfold(x, batchedCells(cols, n, c, w, outSize), w);
+  return record(cols, 'Im2ColBackward0', [x], (g) => [col2imBatched(g, n, w, [h, wd], outSize)]);
+}
+
+/** The adjoint of im2colBatched: cols (C * kh * kw, N * oh * ow) -> (N, C, H, W). */
+export function col2imBatched(cols: Tensor, n: number, w: Window2d, size: readonly [number, number], outSize: readonly [number, number]): Tensor {
+  const c = cols.shape[0]! / (w.kernel[0] * w.kernel[1]);
+  const out = Tensor.empty([n, c, ...size], cols.dtype);
+  backendFor(cols).fold(batchedCells(cols, n, c, w, outSize), out, w);
+  return record(out, 'Col2ImBackward0', [cols], (g) => [im2colBatched(g, w, outSize)]);
+}
+
+/** A (C * kh * kw, N * oh * ow) matrix seen as the (N, C, kh, kw, oh, ow) cells the kernels index. */
+function batchedCells(cols: Tensor, n: number, c: number, w: Window2d, [oh, ow]: readonly [number, number]): Tensor {
+  const [kh, kw] = w.kernel;
+  const [rs, cs] = cols.elementStrides as [number, number];
+  return cols.makeView([n, c, kh, kw, oh, ow], [oh * ow * cs, kh * kw * rs, kw * rs, rs, ow * cs, cs], cols.offset);
+}
+
 export interface UnfoldOptions {
   dilation?: Size2;
   padding?: Size2;
