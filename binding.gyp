@@ -9,6 +9,7 @@
         "native/gemm.c",
         "native/elementwise.c",
         "native/window.c",
+        "native/gather.c",
         "native/isa_scalar.c",
         "native/isa_sse2.c",
         "native/isa_avx2.c",

@@ -402,6 +402,80 @@ static napi_value js_max_pool(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* ---- gather and scatter ---- */
+
+/* Positions: an Int32Array or BigInt64Array; sets *pos to its data at element off, *avail to the
+ * elements from there on. */
+static int get_positions(napi_env env, napi_value v, long off, void **pos, int *pos64, long *avail) {
+  napi_typedarray_type type;
+  size_t length;
+  void *data;
+  if (napi_get_typedarray_info(env, v, &type, &length, &data, NULL, NULL) != napi_ok ||
+      (type != napi_int32_array && type != napi_bigint64_array)) {
+    napi_throw_type_error(env, NULL, "kiln native: positions must be an Int32Array or a BigInt64Array");
+    return 0;
+  }
+  *pos64 = type == napi_bigint64_array;
+  if (off < 0 || off > (long)length) {
+    napi_throw_range_error(env, NULL, "kiln native: view out of its array's bounds");
+    return 0;
+  }
+  *pos = (char *)data + off * (*pos64 ? 8 : 4);
+  *avail = (long)length - off;
+  return 1;
+}
+
+static napi_value position_error(napi_env env) {
+  napi_throw_range_error(env, NULL, "kiln native: a position is out of range");
+  return NULL;
+}
+
+/* take(dtype, n, x, xOff, xCount, positions, posOff, out, outOff): out[k] = x[xOff + pos[k]] */
+static napi_value js_take(napi_env env, napi_callback_info info) {
+  napi_value argv[9];
+  if (!get_args(env, info, 9, argv)) return NULL;
+  kiln_dtype dt;
+  void *x, *out, *pos;
+  long n, xlen, xoff, xcount, poff, olen, ooff, avail;
+  int pos64;
+  if (!get_dtype(env, argv[0], &dt) || !get_long(env, argv[1], &n) || !get_array(env, argv[2], dt, &x, &xlen) ||
+      !get_long(env, argv[3], &xoff) || !get_long(env, argv[4], &xcount) || !get_long(env, argv[6], &poff) ||
+      !get_positions(env, argv[5], poff, &pos, &pos64, &avail) || !get_array(env, argv[7], dt, &out, &olen) ||
+      !get_long(env, argv[8], &ooff))
+    return NULL;
+  if (n < 0 || n > avail || !run_ok(env, olen, ooff, n) || !run_ok(env, xlen, xoff, xcount)) {
+    if (n < 0 || n > avail) napi_throw_range_error(env, NULL, "kiln native: view out of its array's bounds");
+    return NULL;
+  }
+  const size_t es = dt == KILN_F32 ? 4 : 8;
+  if (kiln_take(dt, (char *)x + xoff * es, xcount, pos, pos64, n, (char *)out + ooff * es) >= 0) return position_error(env);
+  return NULL;
+}
+
+/* put(dtype, n, src, srcOff, srcScalar, positions, posOff, out, outOff, outCount, accumulate) */
+static napi_value js_put(napi_env env, napi_callback_info info) {
+  napi_value argv[11];
+  if (!get_args(env, info, 11, argv)) return NULL;
+  kiln_dtype dt;
+  void *src, *out, *pos;
+  long n, slen, soff, scalar, poff, olen, ooff, ocount, acc, avail;
+  int pos64;
+  if (!get_dtype(env, argv[0], &dt) || !get_long(env, argv[1], &n) || !get_array(env, argv[2], dt, &src, &slen) ||
+      !get_long(env, argv[3], &soff) || !get_long(env, argv[4], &scalar) || !get_long(env, argv[6], &poff) ||
+      !get_positions(env, argv[5], poff, &pos, &pos64, &avail) || !get_array(env, argv[7], dt, &out, &olen) ||
+      !get_long(env, argv[8], &ooff) || !get_long(env, argv[9], &ocount) || !get_long(env, argv[10], &acc))
+    return NULL;
+  if (n < 0 || n > avail) {
+    napi_throw_range_error(env, NULL, "kiln native: view out of its array's bounds");
+    return NULL;
+  }
+  if (!run_ok(env, slen, soff, n == 0 ? 0 : scalar ? 1 : n) || !run_ok(env, olen, ooff, ocount)) return NULL;
+  const size_t es = dt == KILN_F32 ? 4 : 8;
+  if (kiln_put(dt, (char *)src + soff * es, scalar != 0, pos, pos64, n, (char *)out + ooff * es, ocount, acc != 0) >= 0)
+    return position_error(env);
+  return NULL;
+}
+
 /* adviseHugePages(arrayBuffer): call on a fresh buffer, before its pages are first touched */
 static napi_value js_advise(napi_env env, napi_callback_info info) {
   napi_value argv[1];
@@ -441,7 +515,7 @@ NAPI_MODULE_INIT() {
     {"gemm", js_gemm}, {"binary", js_binary}, {"unary", js_unary}, {"sumRows", js_sum_rows},
     {"sumCols", js_sum_cols}, {"adviseHugePages", js_advise}, {"setNumThreads", js_set_threads},
     {"getNumThreads", js_get_threads}, {"isa", js_isa}, {"unfold", js_unfold}, {"fold", js_fold},
-    {"maxPool", js_max_pool},
+    {"maxPool", js_max_pool}, {"take", js_take}, {"put", js_put},
   };
   for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
     napi_value f;

@@ -112,6 +112,14 @@ void kiln_fold(kiln_dtype dt, const kiln_plane_geometry *g, const kiln_window *w
 void kiln_max_pool(kiln_dtype dt, const kiln_plane_geometry *g, const kiln_window *w, const void *x, void *out,
                    void *pos, int pos64);
 
+/* ---- gather and scatter (gather.c) ----
+ * take: out[k] = x[pos[k]]; put: out[pos[k]] = (or +=) src[k] (src[0] when src_scalar), in order.
+ * x / out hold xlen / olen elements; n positions (int64 when pos64, else int32). Both return -1, or
+ * the first k whose position is out of range (nothing after it is done). */
+long kiln_take(kiln_dtype dt, const void *x, long xlen, const void *pos, int pos64, long n, void *out);
+long kiln_put(kiln_dtype dt, const void *src, int src_scalar, const void *pos, int pos64, long n, void *out,
+              long olen, int accumulate);
+
 /* ---- memory (alloc.c) ---- */
 /* Asks for transparent huge pages on the whole 2 MiB pages inside [p, p + bytes). */
 void kiln_advise_huge(void *p, size_t bytes);

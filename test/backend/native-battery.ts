@@ -194,6 +194,25 @@ export function battery(): Case[] {
       } },
     );
 
+    // ---- gather and scatter: indexing, and the gradients of indexing and overlapping max pools
+    const positions = (seed: number, n: number, below: number): kiln.Tensor =>
+      kiln.fromNumpy(np.random.defaultRng(seed).integers(0, below, [n]) as NDArray);
+    cases.push(
+      { name: `take ${dtype}`, tol: 'exact', run: () => kiln.take(image(66, [30, 40]), positions(67, 3000, 1200)).numpy() },
+      { name: `take ${dtype}, integer-array indexing (int32)`, tol: 'exact',
+        run: () => normal(68, [1000], dtype).get([np.random.defaultRng(69).integers(0, 1000, [700], { dtype: 'int32' }) as NDArray]) as NDArray },
+      { name: `put ${dtype}: the gradient of repeated indexing`, tol: sumTolFor(dtype), run: () => {
+        const x = image(70, [500]).requiresGrad_();
+        kiln.take(x, positions(71, 4000, 500)).backward(image(72, [4000]));
+        return x.grad!.numpy();
+      } },
+      { name: `put ${dtype}: the gradient of overlapping max pools`, tol: sumTolFor(dtype), run: () => {
+        const x = image(73, [2, 3, 21, 21]).requiresGrad_();
+        F.maxPool2d(x, 3, { stride: 2 }).backward(image(74, [2, 3, 10, 10]));
+        return x.grad!.numpy();
+      } },
+    );
+
     // ---- sums
     const sumTol: Tolerance = { relMax: dtype === 'float32' ? 1e-7 : 1e-14 };
     cases.push(

@@ -213,4 +213,22 @@ test('the addon refuses views outside their arrays and mismatched arrays', { ski
   assert.throws(() => addon!.sumRows(0, 10, 11, a, 0, 10, c, 0, 1), RangeError);
   assert.throws(() => addon!.sumCols(0, 11, 10, a, 0, 10, c, 0, 1), RangeError);
   addon!.gemm(0, a, b, c, 10, 10, 10, 10, 1, 10, 1, 10, 1, 0, 0, 0); // in range: fine
+  // windows: a 1 x 1 x 10 x 10 image (strides 100, 100, 10, 1), 3 x 3 kernel, padding 1 -> 10 x 10 cells each
+  const spec = (xh: number, colsN: number): Float64Array =>
+    new Float64Array([1, 1, 10, 10, 10, 10, 100, 100, xh, 1, colsN, 900, 300, 100, 10, 1, 3, 3, 1, 1, 1, 1, 1, 1]);
+  const cols = new Float32Array(900);
+  addon!.unfold(0, spec(10, 900), a, 0, cols, 0); // in range: fine
+  assert.throws(() => addon!.unfold(0, spec(11, 900), a, 0, cols, 0), RangeError); // the image runs past a
+  assert.throws(() => addon!.unfold(0, spec(10, 900), a, 0, cols, 1), RangeError); // the columns run past cols
+  assert.throws(() => addon!.fold(0, spec(10, 900), cols, 0, a, 1), RangeError);
+  assert.throws(() => addon!.maxPool(0, spec(10, 900), a, 0, c, 0, new Int32Array(99), 0), RangeError);
+  assert.throws(() => addon!.maxPool(0, spec(10, 900), a, 0, c, 0, new Float64Array(100) as never, 0), TypeError);
+  assert.throws(() => addon!.unfold(0, new Float64Array(18), a, 0, cols, 0), TypeError);
+  // gather and scatter check every position
+  addon!.take(0, 3, a, 0, 100, new Int32Array([0, 50, 99]), 0, c, 0);
+  assert.throws(() => addon!.take(0, 3, a, 0, 100, new Int32Array([0, 100, 1]), 0, c, 0), /position is out of range/);
+  assert.throws(() => addon!.take(0, 2, a, 0, 100, new BigInt64Array([0n, -1n]), 0, c, 0), /position is out of range/);
+  assert.throws(() => addon!.take(0, 3, a, 1, 100, new Int32Array(3), 0, c, 0), RangeError);
+  assert.throws(() => addon!.put(0, 3, b, 0, 0, new Int32Array([5, 200, 1]), 0, c, 0, 100, 1), /position is out of range/);
+  assert.throws(() => addon!.put(0, 4, b, 0, 0, new Int32Array(3), 0, c, 0, 100, 1), RangeError);
 });

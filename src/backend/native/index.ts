@@ -10,6 +10,7 @@ import type { View } from '../../core/view.js';
 import type { Backend, ReduceOp } from '../backend.js';
 import { NATIVE_F32, NATIVE_F64, type NativeAddon } from './loader.js';
 import { nativeFold, nativeMaxPool, nativeUnfold } from './window.js';
+import { nativePut, nativeTake } from './gather.js';
 
 /** Minimum sizes for the native path (elements; multiply-adds for matmul): an addon call costs
  * about 0.4 µs, the TypeScript loops a few ns per element. */
@@ -212,6 +213,12 @@ export function withNativeKernels(base: Backend, addon: NativeAddon): Backend {
     },
     reduce(op, x, reduceNdim, out) {
       if (!reduce(addon, op, x, reduceNdim, out)) base.reduce(op, x, reduceNdim, out);
+    },
+    take(x, positions, out) {
+      if (!nativeTake(addon, x, positions, out)) base.take(x, positions, out);
+    },
+    put(src, positions, out, accumulate) {
+      if (!nativePut(addon, src, positions, out, accumulate)) base.put(src, positions, out, accumulate);
     },
     unfold(x, out, w) {
       if (!nativeUnfold(addon, x, out, w)) base.unfold(x, out, w);

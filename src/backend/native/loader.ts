@@ -40,6 +40,12 @@ export interface NativeAddon {
   fold(dtype: number, spec: Float64Array, cols: F, colsOff: number, out: F, outOff: number): void;
   maxPool(dtype: number, spec: Float64Array, x: F, xOff: number, out: F, outOff: number,
     positions: Int32Array | BigInt64Array, posOff: number): void;
+  /** out[k] = x[xOff + positions[posOff + k]] for k < n; x has xCount elements from xOff (positions are checked). */
+  take(dtype: number, n: number, x: F, xOff: number, xCount: number, positions: Int32Array | BigInt64Array, posOff: number,
+    out: F, outOff: number): void;
+  /** out[outOff + positions[posOff + k]] = (or +=, in order) src[srcOff + k] (src[srcOff] when srcScalar is 1). */
+  put(dtype: number, n: number, src: F, srcOff: number, srcScalar: number, positions: Int32Array | BigInt64Array, posOff: number,
+    out: F, outOff: number, outCount: number, accumulate: number): void;
   /** Advises a fresh buffer's whole 2 MiB pages as transparent huge pages (cheaper first touch). */
   adviseHugePages(buffer: ArrayBuffer): void;
   setNumThreads(n: number): void;
