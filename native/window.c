@@ -29,6 +29,21 @@ static void inside_range(long ow, long W, long stride, long pad, long off, long 
   *hi = b;
 }
 
+/* Branch-free "keep the better candidate": GCC turns ?: on floats into jumps, which mispredict half
+ * the time on real data, so the choice is made with masks on the bits. */
+#define DEFINE_PICK(T, U, SFX)                                                                         \
+  static inline void pick_##SFX(T val, long idx, T *best, long *at) {                                    \
+    const long m = -(long)((val > *best) | (val != val)); /* all ones to take val */                      \
+    U v, b;                                                                                              \
+    memcpy(&v, &val, sizeof v);                                                                          \
+    memcpy(&b, best, sizeof b);                                                                          \
+    b = (v & (U)m) | (b & ~(U)m);                                                                        \
+    memcpy(best, &b, sizeof b);                                                                          \
+    *at = (idx & m) | (*at & ~m);                                                                        \
+  }
+DEFINE_PICK(float, uint32_t, f32)
+DEFINE_PICK(double, uint64_t, f64)
+
 typedef struct {
   kiln_dtype dt;
   const kiln_plane_geometry *g;
@@ -90,34 +105,53 @@ typedef struct {
   }                                                                                                               \
                                                                                                                   \
   /* One plane: the maximum of each window (a NaN wins, the last if several; ties keep the first)     \
-   * into out (oh, ow) contiguous, and its cell's number base + h * W + v into pos. */                            \
+   * into out (oh, ow) contiguous, and its cell's number base + h * W + v into pos. Windows wholly    \
+   * inside the image (nearly all) skip the bounds checks; updates are branch-free, since on real    \
+   * data the winner is unpredictable. */                                                             \
   static void max_pool_plane_##SFX(const T *x, long xh, long xw, T *out, char *pos, int pos64, long base,         \
                                    const kiln_plane_geometry *g, const kiln_window *w) {                          \
-    const long H = g->H, W = g->W, oh = g->oh, ow = g->ow;                                                      \
+    const long H = g->H, W = g->W, oh = g->oh, ow = g->ow, kh = w->kh, kw = w->kw, dh = w->dh, dw = w->dw;      \
+    const int two_by_two = kh == 2 && kw == 2 && dh == 1 && dw == 1;                                            \
     for (long y = 0; y < oh; y++) {                                                                               \
       const long h0 = y * w->sh - w->ph;                                                                          \
+      const int rows_inside = h0 >= 0 && h0 + (kh - 1) * dh < H;                                                  \
       for (long z = 0; z < ow; z++) {                                                                             \
         const long v0 = z * w->sw - w->pw;                                                                        \
-        T best = -(T)__builtin_inf();                                                                             \
-        long at = -1;                                                                                             \
-        for (long i = 0; i < w->kh; i++) {                                                                        \
-          const long h = h0 + i * w->dh;                                                                          \
-          if (h < 0 || h >= H) continue;                                                                          \
-          for (long j = 0; j < w->kw; j++) {                                                                      \
-            const long v = v0 + j * w->dw;                                                                        \
-            if (v < 0 || v >= W) continue;                                                                        \
-            const T val = x[h * xh + v * xw];                                                                     \
-            if (at < 0) at = h * W + v; /* an all -inf window reports its first cell */                          \
-            /* branch-free: on real data the winner is unpredictable */                                          \
-            const int take = (val > best) | (val != val);                                                         \
-            best = take ? val : best;                                                                             \
-            at = take ? h * W + v : at;                                                                           \
+        T best;                                                                                                   \
+        long at;                                                                                                  \
+        if (rows_inside && v0 >= 0 && v0 + (kw - 1) * dw < W) {                                                   \
+          const T *cell = x + h0 * xh + v0 * xw;                                                                  \
+          best = cell[0];                                                                                         \
+          at = h0 * W + v0;                                                                                       \
+          if (two_by_two) {                                                                                       \
+            pick_##SFX(cell[xw], at + 1, &best, &at);                                                             \
+            pick_##SFX(cell[xh], h0 * W + v0 + W, &best, &at);                                                    \
+            pick_##SFX(cell[xh + xw], h0 * W + v0 + W + 1, &best, &at);                                           \
+          } else {                                                                                                \
+            for (long i = 0; i < kh; i++)                                                                         \
+              for (long j = i == 0; j < kw; j++) {                                                                \
+                pick_##SFX(cell[i * dh * xh + j * dw * xw], (h0 + i * dh) * W + v0 + j * dw, &best, &at);         \
+              }                                                                                                   \
           }                                                                                                       \
+        } else {                                                                                                  \
+          best = -(T)__builtin_inf();                                                                             \
+          at = -1;                                                                                                \
+          for (long i = 0; i < kh; i++) {                                                                         \
+            const long h = h0 + i * dh;                                                                           \
+            if (h < 0 || h >= H) continue;                                                                        \
+            for (long j = 0; j < kw; j++) {                                                                       \
+              const long v = v0 + j * dw;                                                                         \
+              if (v < 0 || v >= W) continue;                                                                      \
+              if (at < 0) at = h * W + v; /* an all -inf window reports its first cell */                        \
+              pick_##SFX(x[h * xh + v * xw], h * W + v, &best, &at);                                              \
+            }                                                                                                     \
+          }                                                                                                       \
+          if (at < 0) at = 0; /* an empty window (not possible with valid arguments) */                          \
         }                                                                                                         \
-        out[y * ow + z] = best;                                                                                   \
-        const long t = y * ow + z, p = base + (at < 0 ? 0 : at);                                                  \
-        if (pos64) ((int64_t *)pos)[t] = p;                                                                       \
-        else ((int32_t *)pos)[t] = (int32_t)p;                                                                    \
+        const long t = y * ow + z;                                                                                \
+        out[t] = best;                                                                                            \
+        if (pos64) ((int64_t *)pos)[t] = base + at;                                                               \
+        else ((int32_t *)pos)[t] = (int32_t)(base + at);                                                          \
       }                                                                                                           \
     }                                                                                                             \
   }
