@@ -10,6 +10,7 @@
         "native/elementwise.c",
         "native/window.c",
         "native/gather.c",
+        "native/copy.c",
         "native/isa_scalar.c",
         "native/isa_sse2.c",
         "native/isa_avx2.c",

@@ -121,18 +121,25 @@ static int get_array(napi_env env, napi_value v, kiln_dtype dt, void **data, lon
   return 1;
 }
 
-/* Checks that off + i*s1 + j*s2 (i < n1, j < n2) stays in [0, len); 128-bit, so no overflow. */
-static int span_ok(napi_env env, long len, long off, long n1, long s1, long n2, long s2) {
-  if (n1 <= 0 || n2 <= 0) return 1;
+/* Checks that off + i*s1 + j*s2 + k*s3 (i < n1, j < n2, k < n3) stays in [0, len); 128-bit, so no
+ * overflow. */
+static int span_ok3(napi_env env, long len, long off, long n1, long s1, long n2, long s2, long n3, long s3) {
+  if (n1 <= 0 || n2 <= 0 || n3 <= 0) return 1;
   __int128 lo = off, hi = off;
-  const __int128 d1 = (__int128)(n1 - 1) * s1, d2 = (__int128)(n2 - 1) * s2;
-  if (d1 < 0) lo += d1; else hi += d1;
-  if (d2 < 0) lo += d2; else hi += d2;
+  const __int128 d[3] = {(__int128)(n1 - 1) * s1, (__int128)(n2 - 1) * s2, (__int128)(n3 - 1) * s3};
+  for (int i = 0; i < 3; i++) {
+    if (d[i] < 0) lo += d[i];
+    else hi += d[i];
+  }
   if (lo < 0 || hi >= len) {
     napi_throw_range_error(env, NULL, "kiln native: view out of its array's bounds");
     return 0;
   }
   return 1;
+}
+
+static int span_ok(napi_env env, long len, long off, long n1, long s1, long n2, long s2) {
+  return span_ok3(env, len, off, n1, s1, n2, s2, 1, 0);
 }
 
 static int get_longs(napi_env env, napi_value *argv, int count, long *out) {
@@ -200,60 +207,83 @@ static napi_value js_gemm(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-/* binary(dtype, op, outer, inner, out, outOff, os, a, aOff, as, ai, b, bOff, bs, bi) */
+/* binary(dtype, op, outer, inner, out, outOff, oo, oi, a, aOff, ao, ai, b, bOff, bo, bi): row and
+ * element strides of each operand, any values */
 static napi_value js_binary(napi_env env, napi_callback_info info) {
-  napi_value argv[15];
-  if (!get_args(env, info, 15, argv)) return NULL;
+  napi_value argv[16];
+  if (!get_args(env, info, 16, argv)) return NULL;
   kiln_dtype dt;
   void *out, *a, *b;
-  long olen, alen, blen, v[3], ov[2], av[3], bv[3];
+  long olen, alen, blen, v[3], ov[3], av[3], bv[3];
   if (!get_dtype(env, argv[0], &dt) || !get_longs(env, argv + 1, 3, v) ||
-      !get_array(env, argv[4], dt, &out, &olen) || !get_longs(env, argv + 5, 2, ov) ||
-      !get_array(env, argv[7], dt, &a, &alen) || !get_longs(env, argv + 8, 3, av) ||
-      !get_array(env, argv[11], dt, &b, &blen) || !get_longs(env, argv + 12, 3, bv))
+      !get_array(env, argv[4], dt, &out, &olen) || !get_longs(env, argv + 5, 3, ov) ||
+      !get_array(env, argv[8], dt, &a, &alen) || !get_longs(env, argv + 9, 3, av) ||
+      !get_array(env, argv[12], dt, &b, &blen) || !get_longs(env, argv + 13, 3, bv))
     return NULL;
   const long op = v[0], outer = v[1], inner = v[2];
-  if (op < KILN_ADD || op > KILN_RELU_BACKWARD || (av[2] != 0 && av[2] != 1) || (bv[2] != 0 && bv[2] != 1)) {
-    napi_throw_range_error(env, NULL, "kiln native: bad binary arguments");
+  if (op < KILN_ADD || op > KILN_RELU_BACKWARD) {
+    napi_throw_range_error(env, NULL, "kiln native: bad binary op");
     return NULL;
   }
-  if (!span_ok(env, olen, ov[0], outer, ov[1], inner, 1) || !span_ok(env, alen, av[0], outer, av[1], inner, av[2]) ||
+  if (!span_ok(env, olen, ov[0], outer, ov[1], inner, ov[2]) || !span_ok(env, alen, av[0], outer, av[1], inner, av[2]) ||
       !span_ok(env, blen, bv[0], outer, bv[1], inner, bv[2]))
     return NULL;
   if (outer <= 0 || inner <= 0) return NULL;
   const size_t es = dt == KILN_F32 ? 4 : 8;
-  kiln_binary(dt, (int)op, outer, inner, (char *)out + ov[0] * es, ov[1], (char *)a + av[0] * es, av[1], (int)av[2],
-              (char *)b + bv[0] * es, bv[1], (int)bv[2]);
+  kiln_binary(dt, (int)op, outer, inner, (char *)out + ov[0] * es, ov[1], ov[2], (char *)a + av[0] * es, av[1], av[2],
+              (char *)b + bv[0] * es, bv[1], bv[2]);
   return NULL;
 }
 
-/* unary(dtype, op, outer, inner, out, outOff, os, x, xOff, xs) */
+/* unary(dtype, op, outer, inner, out, outOff, oo, oi, x, xOff, xo, xi) */
 static napi_value js_unary(napi_env env, napi_callback_info info) {
-  napi_value argv[10];
-  if (!get_args(env, info, 10, argv)) return NULL;
+  napi_value argv[12];
+  if (!get_args(env, info, 12, argv)) return NULL;
   kiln_dtype dt;
   void *out, *x;
-  long olen, xlen, v[3], ov[2], xv[2];
+  long olen, xlen, v[3], ov[3], xv[3];
   if (!get_dtype(env, argv[0], &dt) || !get_longs(env, argv + 1, 3, v) ||
-      !get_array(env, argv[4], dt, &out, &olen) || !get_longs(env, argv + 5, 2, ov) ||
-      !get_array(env, argv[7], dt, &x, &xlen) || !get_longs(env, argv + 8, 2, xv))
+      !get_array(env, argv[4], dt, &out, &olen) || !get_longs(env, argv + 5, 3, ov) ||
+      !get_array(env, argv[8], dt, &x, &xlen) || !get_longs(env, argv + 9, 3, xv))
     return NULL;
   const long op = v[0], outer = v[1], inner = v[2];
   if (op < KILN_EXP || op > KILN_SIGMOID) {
     napi_throw_range_error(env, NULL, "kiln native: bad unary op");
     return NULL;
   }
-  if (!span_ok(env, olen, ov[0], outer, ov[1], inner, 1) || !span_ok(env, xlen, xv[0], outer, xv[1], inner, 1))
+  if (!span_ok(env, olen, ov[0], outer, ov[1], inner, ov[2]) || !span_ok(env, xlen, xv[0], outer, xv[1], inner, xv[2]))
     return NULL;
   if (outer <= 0 || inner <= 0) return NULL;
   const size_t es = dt == KILN_F32 ? 4 : 8;
-  kiln_unary(dt, (int)op, outer, inner, (char *)out + ov[0] * es, ov[1], (char *)x + xv[0] * es, xv[1]);
+  kiln_unary(dt, (int)op, outer, inner, (char *)out + ov[0] * es, ov[1], ov[2], (char *)x + xv[0] * es, xv[1], xv[2]);
   return NULL;
 }
 
-/* sumRows(dtype, rows, len, x, xOff, xs, out, outOff, os): out[r] = sum of x's row r (contiguous) */
+/* sumRows(dtype, rows, m, ms, len, x, xOff, xs, out, outOff, os): out[r] = sum of x's m lines of
+ * len contiguous elements at r*xs + q*ms */
+static napi_value js_sum_rows(napi_env env, napi_callback_info info) {
+  napi_value argv[11];
+  if (!get_args(env, info, 11, argv)) return NULL;
+  kiln_dtype dt;
+  void *x, *out;
+  long xlen, olen, v[4], xv[2], ov[2];
+  if (!get_dtype(env, argv[0], &dt) || !get_longs(env, argv + 1, 4, v) || !get_array(env, argv[5], dt, &x, &xlen) ||
+      !get_longs(env, argv + 6, 2, xv) || !get_array(env, argv[8], dt, &out, &olen) ||
+      !get_longs(env, argv + 9, 2, ov))
+    return NULL;
+  const size_t es = dt == KILN_F32 ? 4 : 8;
+  const long rows = v[0], m = v[1], ms = v[2], len = v[3];
+  if (m < 0 || len < 0) {
+    napi_throw_range_error(env, NULL, "kiln native: bad sum arguments");
+    return NULL;
+  }
+  if (!span_ok3(env, xlen, xv[0], rows, xv[1], m, ms, len, 1) || !span_ok(env, olen, ov[0], rows, ov[1], 1, 0)) return NULL;
+  if (rows > 0) kiln_sum_rows(dt, rows, m, ms, len, (char *)x + xv[0] * es, xv[1], (char *)out + ov[0] * es, ov[1]);
+  return NULL;
+}
+
 /* sumCols(dtype, len, cols, x, xOff, xs, out, outOff, os): out[j] = sum over i < len of x[i*xs + j] */
-static napi_value sum_common(napi_env env, napi_callback_info info, int cols) {
+static napi_value js_sum_cols(napi_env env, napi_callback_info info) {
   napi_value argv[9];
   if (!get_args(env, info, 9, argv)) return NULL;
   kiln_dtype dt;
@@ -264,20 +294,57 @@ static napi_value sum_common(napi_env env, napi_callback_info info, int cols) {
       !get_longs(env, argv + 7, 2, ov))
     return NULL;
   const size_t es = dt == KILN_F32 ? 4 : 8;
-  if (cols) {
-    const long len = v[0], ncols = v[1];
-    if (!span_ok(env, xlen, xv[0], len, xv[1], ncols, 1) || !span_ok(env, olen, ov[0], ncols, ov[1], 1, 0)) return NULL;
-    if (ncols > 0) kiln_sum_cols(dt, len, ncols, (char *)x + xv[0] * es, xv[1], (char *)out + ov[0] * es, ov[1]);
-  } else {
-    const long rows = v[0], len = v[1];
-    if (!span_ok(env, xlen, xv[0], rows, xv[1], len, 1) || !span_ok(env, olen, ov[0], rows, ov[1], 1, 0)) return NULL;
-    if (rows > 0) kiln_sum_rows(dt, rows, len, (char *)x + xv[0] * es, xv[1], (char *)out + ov[0] * es, ov[1]);
-  }
+  const long len = v[0], ncols = v[1];
+  if (!span_ok(env, xlen, xv[0], len, xv[1], ncols, 1) || !span_ok(env, olen, ov[0], ncols, ov[1], 1, 0)) return NULL;
+  if (ncols > 0) kiln_sum_cols(dt, len, ncols, (char *)x + xv[0] * es, xv[1], (char *)out + ov[0] * es, ov[1]);
   return NULL;
 }
 
-static napi_value js_sum_rows(napi_env env, napi_callback_info info) { return sum_common(env, info, 0); }
-static napi_value js_sum_cols(napi_env env, napi_callback_info info) { return sum_common(env, info, 1); }
+
+/* Any typed array: its data and its length in elements of `es` bytes. */
+static int get_any_array(napi_env env, napi_value v, long es, void **data, long *len) {
+  napi_typedarray_type type;
+  size_t length;
+  if (napi_get_typedarray_info(env, v, &type, &length, data, NULL, NULL) != napi_ok) {
+    napi_throw_type_error(env, NULL, "kiln native: expected a typed array");
+    return 0;
+  }
+  long bytes;
+  switch (type) {
+    case napi_int8_array: case napi_uint8_array: case napi_uint8_clamped_array: bytes = 1; break;
+    case napi_int16_array: case napi_uint16_array: bytes = 2; break;
+    case napi_int32_array: case napi_uint32_array: case napi_float32_array: bytes = 4; break;
+    default: bytes = 8; break;
+  }
+  *len = (long)length * bytes / es;
+  return 1;
+}
+
+/* copy(from, to, outer, inner, out, outOff, oo, oi, x, xOff, xo, xi): out(o, i) = x(o, i), cast
+ * from `from` to `to` (kiln_cdtype codes) */
+static napi_value js_copy(napi_env env, napi_callback_info info) {
+  napi_value argv[12];
+  if (!get_args(env, info, 12, argv)) return NULL;
+  long v[4], ov[3], xv[3];
+  if (!get_longs(env, argv, 4, v)) return NULL;
+  const long from = v[0], to = v[1], outer = v[2], inner = v[3];
+  if (!kiln_copy_supported((int)from, (int)to)) {
+    napi_throw_range_error(env, NULL, "kiln native: unsupported copy");
+    return NULL;
+  }
+  const long ein = from == KILN_CF32 || from == KILN_CI32 ? 4 : from == KILN_CU8 ? 1 : 8;
+  const long eout = to == KILN_CF32 || to == KILN_CI32 ? 4 : to == KILN_CU8 ? 1 : 8;
+  void *out, *x;
+  long olen, xlen;
+  if (!get_any_array(env, argv[4], eout, &out, &olen) || !get_longs(env, argv + 5, 3, ov) ||
+      !get_any_array(env, argv[8], ein, &x, &xlen) || !get_longs(env, argv + 9, 3, xv))
+    return NULL;
+  if (!span_ok(env, olen, ov[0], outer, ov[1], inner, ov[2]) || !span_ok(env, xlen, xv[0], outer, xv[1], inner, xv[2]))
+    return NULL;
+  if (outer <= 0 || inner <= 0) return NULL;
+  kiln_copy((int)from, (int)to, outer, inner, (char *)out + ov[0] * eout, ov[1], ov[2], (char *)x + xv[0] * ein, xv[1], xv[2]);
+  return NULL;
+}
 
 /* ---- sliding windows ---- */
 
@@ -513,7 +580,7 @@ NAPI_MODULE_INIT() {
     napi_callback fn;
   } fns[] = {
     {"gemm", js_gemm}, {"binary", js_binary}, {"unary", js_unary}, {"sumRows", js_sum_rows},
-    {"sumCols", js_sum_cols}, {"adviseHugePages", js_advise}, {"setNumThreads", js_set_threads},
+    {"sumCols", js_sum_cols}, {"copy", js_copy}, {"adviseHugePages", js_advise}, {"setNumThreads", js_set_threads},
     {"getNumThreads", js_get_threads}, {"isa", js_isa}, {"unfold", js_unfold}, {"fold", js_fold},
     {"maxPool", js_max_pool}, {"take", js_take}, {"put", js_put},
   };

@@ -33,16 +33,30 @@ typedef struct {
 typedef struct {
   void (*binary)(int op, long n, const void *a, int sa, const void *b, int sb, void *out, int stream);
   void (*unary)(int op, long n, const void *x, void *out, int stream);
-  /* Sum of n contiguous elements, accumulated in float64. */
+  /* Sum of n contiguous elements (float32: in float32 blocks whose sums add in float64). */
   double (*sum)(long n, const void *x);
   /* acc[j] += x[i*rs + j] for i < rows, j < cols (acc is float64). */
   void (*sum_cols)(long rows, long cols, const void *x, long rs, double *acc);
 } kiln_ew_kernels;
 
+/* Dtypes of copies and casts (bool is uint8; same-dtype copies go by element size: 4 or 8 bytes as
+ * int32 / int64). */
+typedef enum { KILN_CF32 = 0, KILN_CF64 = 1, KILN_CI32 = 2, KILN_CI64 = 3, KILN_CU8 = 4 } kiln_cdtype;
+
+typedef struct {
+  /* n elements from x (stride xs) to out (stride os), converted from `from` to `to` (float32 or
+   * float64, from another dtype); returns 0 for a pair it does not have. */
+  int (*cast)(int from, int to, long n, const void *x, long xs, void *out, long os);
+  /* Transposing copies of 4- and 8-byte elements: dst[r*drs + c] = src[r + c*scs]. */
+  void (*tile32)(long rows, long cols, const void *src, long scs, void *dst, long drs);
+  void (*tile64)(long rows, long cols, const void *src, long scs, void *dst, long drs);
+} kiln_copy_kernels;
+
 typedef struct {
   const char *name;
   kiln_gemm_kernels gemm[2]; /* by kiln_dtype */
   kiln_ew_kernels ew[2];
+  kiln_copy_kernels copy;
 } kiln_kernels;
 
 extern const kiln_kernels kiln_kernels_scalar, kiln_kernels_sse2;
@@ -84,11 +98,19 @@ typedef struct {
 } kiln_gemm_args;
 void kiln_gemm(const kiln_gemm_args *g);
 
-void kiln_binary(kiln_dtype dt, int op, long outer, long inner, void *out, long os,
-                 const void *a, long as, int ai, const void *b, long bs, int bi);
-void kiln_unary(kiln_dtype dt, int op, long outer, long inner, void *out, long os, const void *x, long xs);
-void kiln_sum_rows(kiln_dtype dt, long rows, long len, const void *x, long xs, void *out, long os);
+/* out(o, i) = a(o, i) op b(o, i) for o < outer, i < inner; each operand has a row stride and an
+ * element stride (any; 0 broadcasts). */
+void kiln_binary(kiln_dtype dt, int op, long outer, long inner, void *out, long oo, long oi,
+                 const void *a, long ao, long ai, const void *b, long bo, long bi);
+void kiln_unary(kiln_dtype dt, int op, long outer, long inner, void *out, long oo, long oi, const void *x, long xo, long xi);
+/* out[r*os] = sum over q < m, i < len of x[r*xs + q*ms + i]: m contiguous lines per output. */
+void kiln_sum_rows(kiln_dtype dt, long rows, long m, long ms, long len, const void *x, long xs, void *out, long os);
 void kiln_sum_cols(kiln_dtype dt, long len, long cols, const void *x, long xs, void *out, long os);
+
+/* out(o, i) = x(o, i) converted from `from` to `to` (kiln_cdtype; equal for a plain copy) for
+ * o < outer, i < inner; element strides oo, oi (out) and xo, xi (x), any signs. */
+int kiln_copy_supported(int from, int to);
+void kiln_copy(int from, int to, long outer, long inner, void *out, long oo, long oi, const void *x, long xo, long xi);
 
 /* ---- sliding windows (window.c) ---- */
 

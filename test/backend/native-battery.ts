@@ -214,7 +214,8 @@ export function battery(): Case[] {
     );
 
     // ---- sums
-    const sumTol: Tolerance = { relMax: dtype === 'float32' ? 1e-7 : 1e-14 };
+    // float32 sums add in float32 within blocks (as NumPy and PyTorch do), the TypeScript kernels in float64
+    const sumTol: Tolerance = { relMax: dtype === 'float32' ? 1e-6 : 1e-14 };
     cases.push(
       { name: `sum ${dtype} all`, tol: sumTol, run: () => np.array(np.sum(normal(50, [100003], dtype)) as number, { dtype }) },
       { name: `sum ${dtype} axis 1`, tol: sumTol, run: () => np.sum(normal(51, [300, 517], dtype), { axis: 1 }) as NDArray },
@@ -223,7 +224,74 @@ export function battery(): Case[] {
       { name: `sum ${dtype} of a column`, tol: sumTol, run: () => np.sum(normal(54, [9000, 3], dtype).get(':, 1') as NDArray, { axis: 0, keepdims: true }) as NDArray },
       { name: `sum ${dtype} inner axes`, tol: sumTol, run: () => np.sum(normal(55, [20, 30, 40], dtype), { axis: [1, 2] }) as NDArray },
       { name: `mean ${dtype} axis -1`, tol: sumTol, run: () => np.mean(normal(56, [64, 1000], dtype), { axis: -1 }) as NDArray },
+      // several lines per output: bias gradients of (N, C, H, W), short and long lines
+      { name: `sum ${dtype} axes 0, 2, 3`, tol: sumTol, run: () => np.sum(normal(57, [16, 12, 9, 11], dtype), { axis: [0, 2, 3] }) as NDArray },
+      { name: `sum ${dtype} axes 0, 2 of long lines`, tol: sumTol, run: () => np.sum(normal(58, [3, 2, 70000], dtype), { axis: [0, 2] }) as NDArray },
+      { name: `sum ${dtype} many blocks`, tol: sumTol, run: () => np.sum(normal(59, [3, 300007], dtype), { axis: 1 }) as NDArray },
+      // float32 lanes that overflow (or meet inf / NaN) where a float64 sum does not
+      { name: `sum ${dtype} near overflow, inf and NaN`, tol: sumTol, run: () => {
+        const x = np.zeros([4, 5000], { dtype });
+        for (const j of [0, 128, 256, 4096 + 3, 4096 + 131]) x.set(`0, ${j}`, 3e38);
+        x.set('0, 384', -3e38);
+        x.set('1, 17', Infinity);
+        x.set('2, 4000', NaN);
+        x.set('3, 9', -Infinity);
+        x.set('3, 4999', Infinity);
+        return np.sum(x, { axis: 1 }) as NDArray;
+      } },
     );
+
+    // ---- elementwise ops on strided rows (packed tile by tile)
+    cases.push(
+      { name: `add ${dtype} both operands transposed`, tol: 'exact',
+        run: () => np.add(np.transpose(normal(60, [301, 517], dtype)), np.transpose(normal(61, [301, 517], dtype))) as NDArray },
+      { name: `multiply ${dtype} column slices`, tol: 'exact',
+        run: () => np.multiply(normal(62, [200, 900], dtype).get(':, ::3') as NDArray, normal(63, [200, 600], dtype).get(':, 1::2') as NDArray) as NDArray },
+      { name: `subtract ${dtype} transposed, broadcast column`, tol: 'exact',
+        run: () => np.subtract(np.transpose(normal(64, [130, 70], dtype)), normal(65, [70, 1], dtype)) as NDArray },
+      { name: `divide ${dtype} into a transposed out`, tol: 'exact', run: () => {
+        const out = np.zeros([333, 250], { dtype });
+        np.divide(normal(66, [250, 333], dtype), normal(67, [250, 333], dtype), { out: np.transpose(out) });
+        return out;
+      } },
+      { name: `maximum ${dtype} reversed, strided out`, tol: 'exact', run: () => {
+        const out = np.zeros([90, 400], { dtype });
+        np.maximum(normal(68, [90, 200], dtype).get('::-1, ::-1') as NDArray, normal(69, [90, 200], dtype), { out: out.get(':, ::2') as NDArray });
+        return out;
+      } },
+      { name: `add ${dtype} transposed, threaded`, tol: 'exact',
+        run: () => np.add(np.transpose(normal(70, [700, 650], dtype)), normal(71, [650, 700], dtype)) as NDArray },
+      { name: `exp ${dtype} transposed`, tol: { ulp: 2 }, run: () => np.exp(np.transpose(normal(72, [123, 77], dtype))) as NDArray },
+      { name: `tanh ${dtype} broadcast input`, tol: { ulp: 2 },
+        run: () => np.tanh(np.broadcastTo(normal(73, [1, 600], dtype), [5, 600]).get(':, ::-1') as NDArray) as NDArray },
+    );
+
+    // ---- copies (strided, transposed) and casts
+    const other = dtype === 'float32' ? 'float64' : 'float32';
+    cases.push(
+      { name: `copy ${dtype} transposed`, tol: 'exact', run: () => np.transpose(normal(74, [517, 301], dtype)).copy() },
+      { name: `copy ${dtype} transposed, threaded`, tol: 'exact', run: () => np.transpose(normal(75, [784, 512], dtype)).copy() },
+      { name: `copy ${dtype} 3-d permutation`, tol: 'exact', run: () => np.transpose(normal(76, [7, 40, 33], dtype), [2, 0, 1]).copy() },
+      { name: `copy ${dtype} reversed and strided`, tol: 'exact', run: () => (normal(77, [120, 90], dtype).get('::-1, 1::3') as NDArray).copy() },
+      { name: `copy ${dtype} into a transposed out`, tol: 'exact', run: () => {
+        const out = np.zeros([60, 70], { dtype });
+        np.transpose(out).set('...', normal(78, [70, 60], dtype));
+        return out;
+      } },
+      { name: `cast ${dtype} -> ${other}`, tol: 'exact', run: () => castInputs(dtype).astype(other) },
+      { name: `cast ${dtype} -> ${other} transposed`, tol: 'exact', run: () => np.transpose(normal(79, [90, 110], dtype)).astype(other) },
+    );
+    for (const from of ['int32', 'int64', 'uint8', 'bool'] as const) {
+      cases.push(
+        { name: `cast ${from} -> ${dtype}`, tol: 'exact', run: () => intInputs(from).astype(dtype) },
+        { name: `cast ${from} -> ${dtype} strided`, tol: 'exact', run: () => (intInputs(from).reshape([-1, 8]).get('::-1, 1::2') as NDArray).astype(dtype) },
+      );
+    }
+  }
+  // same-dtype copies of integers move bits (4 and 8 bytes through the transposing tiles)
+  for (const d of ['int32', 'uint32', 'int64', 'uint8', 'bool'] as const) {
+    cases.push({ name: `copy ${d} transposed`, tol: 'exact',
+      run: () => np.transpose(intInputs(d).reshape([-1, 40])).copy().astype('float64') });
   }
   return cases;
 }
@@ -231,6 +299,29 @@ export function battery(): Case[] {
 /** Sums in float32 round differently by order; float64 barely. */
 function sumTolFor(dtype: Float): Tolerance {
   return { relMax: dtype === 'float32' ? 1e-6 : 1e-14 };
+}
+
+/** Floats where casts round: specials, float32 boundaries, subnormals, ties. */
+function castInputs(dtype: Float): NDArray {
+  const specials = [NaN, Infinity, -Infinity, 0, -0, 1, -1, 3.4028234663852886e38, 3.4028235677973366e38, -3.5e38, 1e300,
+    1.401298464324817e-45, 7e-46, 1e-300, 1 + 2 ** -24, 1 + 3 * 2 ** -24, 0.1, 16777217, -16777219];
+  return np.concatenate([np.array(specials, { dtype }), np.linspace(-1e6, 1e6, 3001, { dtype }), normal(80, [2003], dtype)]) as NDArray;
+}
+
+/** Integers of each dtype, with the edges where conversions to float32 / float64 round. */
+function intInputs(dtype: 'int32' | 'uint32' | 'int64' | 'uint8' | 'bool'): NDArray {
+  const n = 4000;
+  if (dtype === 'bool') return np.greater(normal(81, [n], 'float64'), 0) as NDArray;
+  if (dtype === 'uint8') return np.arange(n, { dtype: 'int32' }).astype('uint8');
+  if (dtype === 'int64') {
+    const edges = [0n, 1n, -1n, 2n ** 24n + 1n, 2n ** 53n + 1n, -(2n ** 53n) - 3n, 2n ** 63n - 1n, -(2n ** 63n), 2n ** 40n + 2n ** 16n,
+      2n ** 62n + 2n ** 38n, 2n ** 62n + 2n ** 38n + 1n, 123456789012345678n];
+    const x = np.multiply(np.arange(n - edges.length, { dtype: 'int64' }), np.array(1234567891234n, { dtype: 'int64' })) as NDArray;
+    return np.concatenate([np.array(edges, { dtype: 'int64' }), x]) as NDArray;
+  }
+  const edges = [0, 1, -1, 2 ** 24 + 1, 2 ** 24 + 3, -(2 ** 31), 2 ** 31 - 1, 123456789];
+  const x = np.multiply(np.arange(n - edges.length, { dtype: 'int32' }), np.array(1000003, { dtype: 'int32' })) as NDArray;
+  return np.concatenate([np.array(edges, { dtype: 'int32' }), x]).astype(dtype);
 }
 
 /** A result as bytes (contiguous copy) with its dtype and shape, for passing between processes. */

@@ -64,7 +64,28 @@ const sameLayout = (a: View, b: View): boolean =>
 
 // ---- elementwise --------------------------------------------------------------------------------
 
+/**
+ * Calls visit(offsets) once per 2-D slab (the last two axes) of a collapsed problem, with the
+ * element offset of each operand's slab; axes beyond two are walked here.
+ */
+function forEachSlab(shape: readonly number[], strides: readonly number[][], start: readonly number[],
+  visit: (offs: readonly number[]) => void): void {
+  const lead = shape.slice(0, Math.max(shape.length - 2, 0));
+  const offs = [...start];
+  const counter = lead.map(() => 0);
+  for (let slab = size(lead); slab > 0; slab--) {
+    visit(offs);
+    for (let d = lead.length - 1; d >= 0; d--) {
+      offs.forEach((_, i) => (offs[i]! += strides[i]![d]!));
+      if (++counter[d]! < lead[d]!) break;
+      counter[d] = 0;
+      offs.forEach((_, i) => (offs[i]! -= strides[i]![d]! * lead[d]!));
+    }
+  }
+}
+
 function elementwise(addon: NativeAddon, op: ElementwiseOp, inputs: readonly View[], out: View, loop: DType): boolean {
+  if (op.name === 'copy') return copy(addon, inputs[0]!, out);
   const code = op.arity === 2 ? BINARY[op.name] : op.arity === 1 ? UNARY[op.name] : undefined;
   const dt = dtypeCode(out.dtype);
   if (code === undefined || dt < 0 || loop !== out.dtype || size(out.shape) < ELEMENTWISE_MIN) return false;
@@ -74,35 +95,54 @@ function elementwise(addon: NativeAddon, op: ElementwiseOp, inputs: readonly Vie
   }
   const [shape, strides] = collapse(out.shape, [out.elementStrides, ...inputs.map((v) => v.elementStrides)]);
   const nd = shape.length;
-  // the innermost axis must be contiguous in out and in each input (or, for binary ops, broadcast)
-  if (nd === 0 || strides[0]![nd - 1] !== 1) return false;
-  for (let i = 1; i < strides.length; i++) {
-    const s = strides[i]![nd - 1];
-    if (s !== 1 && !(s === 0 && op.arity === 2)) return false;
-  }
+  if (nd === 0) return false;
+  // any strides: the addon packs operands whose innermost axis is not contiguous
   const inner = shape[nd - 1]!;
   const outer = nd >= 2 ? shape[nd - 2]! : 1;
   const rowStride = (i: number): number => (nd >= 2 ? strides[i]![nd - 2]! : 0);
+  const colStride = (i: number): number => strides[i]![nd - 1]!;
   const o = floats(out);
   const ins = inputs.map(floats);
-  // axes beyond two are walked here, one native call per (outer x inner) slab
-  const lead = shape.slice(0, Math.max(nd - 2, 0));
-  const offs = [out.offset, ...inputs.map((v) => v.offset)];
-  const counter = lead.map(() => 0);
-  for (let slab = size(lead); slab > 0; slab--) {
+  forEachSlab(shape, strides, [out.offset, ...inputs.map((v) => v.offset)], (offs) => {
     if (op.arity === 2) {
-      addon.binary(dt, code, outer, inner, o, offs[0]!, rowStride(0),
-        ins[0]!, offs[1]!, rowStride(1), strides[1]![nd - 1]!, ins[1]!, offs[2]!, rowStride(2), strides[2]![nd - 1]!);
+      addon.binary(dt, code, outer, inner, o, offs[0]!, rowStride(0), colStride(0),
+        ins[0]!, offs[1]!, rowStride(1), colStride(1), ins[1]!, offs[2]!, rowStride(2), colStride(2));
     } else {
-      addon.unary(dt, code, outer, inner, o, offs[0]!, rowStride(0), ins[0]!, offs[1]!, rowStride(1));
+      addon.unary(dt, code, outer, inner, o, offs[0]!, rowStride(0), colStride(0), ins[0]!, offs[1]!, rowStride(1), colStride(1));
     }
-    for (let d = lead.length - 1; d >= 0; d--) {
-      offs.forEach((_, i) => (offs[i]! += strides[i]![d]!));
-      if (++counter[d]! < lead[d]!) break;
-      counter[d] = 0;
-      offs.forEach((_, i) => (offs[i]! -= strides[i]![d]! * lead[d]!));
-    }
+  });
+  return true;
+}
+
+// ---- copies and casts -----------------------------------------------------------------------------
+
+/** The addon's codes for a cast's source (bool converts as uint8); casts go to float32 or float64. */
+const CAST_FROM: Partial<Record<DType, number>> = { float32: 0, float64: 1, int32: 2, int64: 3, uint8: 4, bool: 4 };
+/** Same-dtype copies move bits, so dtypes of one size share a code. */
+const BITS: Partial<Record<DType, number>> = { float32: 0, float64: 1, int32: 2, uint32: 2, int64: 3, uint64: 3, int8: 4, uint8: 4, bool: 4 };
+
+function copy(addon: NativeAddon, x: View, out: View): boolean {
+  let from: number | undefined;
+  let to: number | undefined;
+  if (x.dtype === out.dtype) {
+    from = to = BITS[x.dtype];
+  } else if (out.dtype === 'float32' || out.dtype === 'float64') {
+    from = CAST_FROM[x.dtype];
+    to = out.dtype === 'float32' ? 0 : 1;
   }
+  if (from === undefined || to === undefined || size(out.shape) < ELEMENTWISE_MIN) return false;
+  if (x.storage === out.storage && !(x.dtype === out.dtype && sameLayout(x, out))) return false; // overlap
+  const [shape, strides] = collapse(out.shape, [out.elementStrides, x.elementStrides]);
+  const nd = shape.length;
+  if (nd === 0) return false;
+  const inner = shape[nd - 1]!;
+  const outer = nd >= 2 ? shape[nd - 2]! : 1;
+  const rowStride = (i: number): number => (nd >= 2 ? strides[i]![nd - 2]! : 0);
+  const o = out.storage.typed(out.dtype);
+  const xa = x.storage.typed(x.dtype);
+  forEachSlab(shape, strides, [out.offset, x.offset], (offs) => {
+    addon.copy(from, to, outer, inner, o, offs[0]!, rowStride(0), strides[0]![nd - 1]!, xa, offs[1]!, rowStride(1), strides[1]![nd - 1]!);
+  });
   return true;
 }
 
@@ -182,14 +222,18 @@ function reduce(addon: NativeAddon, op: ReduceOp, x: View, reduceNdim: number, o
   const lead = x.shape.length - reduceNdim;
   const [outerShape, [xOuter, oOuter]] = collapse(x.shape.slice(0, lead), [x.elementStrides.slice(0, lead), out.elementStrides]);
   const [innerShape, [xInner]] = collapse(x.shape.slice(lead), [x.elementStrides.slice(lead)]);
-  if (outerShape.length > 1 || innerShape.length > 1) return false;
+  if (outerShape.length > 1 || innerShape.length > 2) return false;
   const rows = outerShape[0] ?? 1;
   const xs = xOuter![0] ?? 0;
   const os = oOuter![0] ?? 0;
-  const len = innerShape[0] ?? 1;
-  const ls = xInner![0] ?? 1;
-  if (ls === 1) {
-    addon.sumRows(dt, rows, len, floats(x), x.offset, xs, floats(out), out.offset, os);
+  const len = innerShape[innerShape.length - 1] ?? 1;
+  const ls = xInner![innerShape.length - 1] ?? 1;
+  if (innerShape.length === 2) {
+    // lines of contiguous elements, several per output (a sum over axes 0, 2, 3 of (N, C, H, W))
+    if (ls !== 1) return false;
+    addon.sumRows(dt, rows, innerShape[0]!, xInner![0]!, len, floats(x), x.offset, xs, floats(out), out.offset, os);
+  } else if (ls === 1) {
+    addon.sumRows(dt, rows, 1, 0, len, floats(x), x.offset, xs, floats(out), out.offset, os);
   } else if (xs === 1 || rows === 1) {
     // reducing a strided axis whose outputs lie side by side in x (a sum over axis 0)
     addon.sumCols(dt, len, rows, floats(x), x.offset, ls, floats(out), out.offset, os);

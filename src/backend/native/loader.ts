@@ -4,6 +4,7 @@
  * kiln then runs on its TypeScript kernels.
  */
 import { createRequire } from 'node:module';
+import type { TypedArray } from '../../core/dtype.js';
 
 /** Dtype codes of the addon. */
 export const NATIVE_F32 = 0;
@@ -19,16 +20,23 @@ export interface NativeAddon {
     ars: number, acs: number, brs: number, bcs: number, crs: number, ccs: number,
     aOffs: number | Float64Array, bOffs: number | Float64Array, cOffs: number | Float64Array,
   ): void;
-  /** op 0..6 = add, sub, mul, div, maximum, minimum (NaN-propagating), reluBackward (a where b > 0 or NaN, else 0) over `outer` rows of `inner` elements; ai/bi: 1 contiguous, 0 scalar. */
+  /** op 0..6 = add, sub, mul, div, maximum, minimum (NaN-propagating), reluBackward (a where b > 0 or NaN, else 0) over `outer` rows of `inner`
+   * elements; each operand has a row stride and an element stride (any; 0 broadcasts). */
   binary(
-    dtype: number, op: number, outer: number, inner: number, out: F, outOff: number, os: number,
-    a: F, aOff: number, as: number, ai: number, b: F, bOff: number, bs: number, bi: number,
+    dtype: number, op: number, outer: number, inner: number, out: F, outOff: number, oo: number, oi: number,
+    a: F, aOff: number, ao: number, ai: number, b: F, bOff: number, bo: number, bi: number,
   ): void;
-  /** op 0..2 = exp, tanh, sigmoid. */
-  unary(dtype: number, op: number, outer: number, inner: number, out: F, outOff: number, os: number,
-    x: F, xOff: number, xs: number): void;
-  /** out[r*os] = sum of the contiguous row r (float64 accumulation). */
-  sumRows(dtype: number, rows: number, len: number, x: F, xOff: number, xs: number, out: F, outOff: number, os: number): void;
+  /** op 0..2 = exp, tanh, sigmoid; strides as binary's. */
+  unary(dtype: number, op: number, outer: number, inner: number, out: F, outOff: number, oo: number, oi: number,
+    x: F, xOff: number, xo: number, xi: number): void;
+  /** out(o, i) = x(o, i) for o < outer, i < inner, cast from dtype code `from` to `to` (0 float32,
+   * 1 float64, 2 int32, 3 int64, 4 uint8/bool; a same-dtype copy moves bits by size); any strides. */
+  copy(from: number, to: number, outer: number, inner: number, out: TypedArray, outOff: number, oo: number, oi: number,
+    x: TypedArray, xOff: number, xo: number, xi: number): void;
+  /** out[r*os] = sum of the m contiguous lines of len elements at r*xs + q*ms (float32 sums in
+   * float32 blocks whose sums add in float64). */
+  sumRows(dtype: number, rows: number, m: number, ms: number, len: number, x: F, xOff: number, xs: number,
+    out: F, outOff: number, os: number): void;
   /** out[j*os] = sum over i < len of x[i*xs + j], for j < cols. */
   sumCols(dtype: number, len: number, cols: number, x: F, xOff: number, xs: number, out: F, outOff: number, os: number): void;
   /**
