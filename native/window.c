@@ -44,6 +44,40 @@ static void inside_range(long ow, long W, long stride, long pad, long off, long 
 DEFINE_PICK(float, uint32_t, f32)
 DEFINE_PICK(double, uint64_t, f64)
 
+/* 2 x 2 windows at stride 2 (the common pooling), float32, four outputs at a time: the window
+ * cells of outputs z..z+3 are the even and odd columns of two rows, split by shuffles; the same
+ * branch-free rule as pick_f32 per lane. Rows r0 and r1 are contiguous; out and the cell numbers
+ * (first_cell + 2z, plus 1 or W) go to outputs [z0, z1), z1 - z0 a multiple of 4. */
+typedef float v4f __attribute__((vector_size(16)));
+typedef int32_t v4i __attribute__((vector_size(16)));
+typedef float v4fu __attribute__((vector_size(16), aligned(4)));
+
+static inline void pick_v4(v4f val, v4i idx, v4f *best, v4i *at) {
+  const v4i m = (val > *best) | (val != val);
+  *best = (v4f)(((v4i)val & m) | ((v4i)*best & ~m));
+  *at = (idx & m) | (*at & ~m);
+}
+
+static void max_pool_2x2_f32(const float *r0, const float *r1, long z0, long z1, long first_cell, long W, float *out,
+                             char *pos, int pos64, long base) {
+  const v4i lanes = {0, 2, 4, 6}, evens = {0, 2, 4, 6}, odds = {1, 3, 5, 7};
+  for (long z = z0; z < z1; z += 4) {
+    const v4f a0 = *(const v4fu *)(r0 + 2 * z), a1 = *(const v4fu *)(r0 + 2 * z + 4);
+    const v4f b0 = *(const v4fu *)(r1 + 2 * z), b1 = *(const v4fu *)(r1 + 2 * z + 4);
+    const v4i cell = (v4i){0, 0, 0, 0} + (int32_t)(first_cell + 2 * z) + lanes;
+    v4f best = __builtin_shuffle(a0, a1, evens);
+    v4i at = cell;
+    pick_v4(__builtin_shuffle(a0, a1, odds), cell + 1, &best, &at);
+    pick_v4(__builtin_shuffle(b0, b1, evens), cell + (int32_t)W, &best, &at);
+    pick_v4(__builtin_shuffle(b0, b1, odds), cell + (int32_t)W + 1, &best, &at);
+    *(v4fu *)(out + z) = best;
+    for (int l = 0; l < 4; l++) {
+      if (pos64) ((int64_t *)pos)[z + l] = base + at[l];
+      else ((int32_t *)pos)[z + l] = (int32_t)(base + at[l]);
+    }
+  }
+}
+
 typedef struct {
   kiln_dtype dt;
   const kiln_plane_geometry *g;
@@ -112,10 +146,23 @@ typedef struct {
                                    const kiln_plane_geometry *g, const kiln_window *w) {                          \
     const long H = g->H, W = g->W, oh = g->oh, ow = g->ow, kh = w->kh, kw = w->kw, dh = w->dh, dw = w->dw;      \
     const int two_by_two = kh == 2 && kw == 2 && dh == 1 && dw == 1;                                            \
+    /* float32 2 x 2 windows at stride 2 over contiguous rows: whole groups of 4 inside go vectorized */  \
+    const int vec = sizeof(T) == 4 && two_by_two && w->sw == 2 && xw == 1 && H * W < INT32_MAX;                 \
+    long zlo = 0, zhi = 0;                                                                                        \
+    if (vec) inside_range(ow, W - 1, 2, w->pw, 0, &zlo, &zhi);                                                    \
+    const long zvec = zlo + (zhi - zlo) / 4 * 4;                                                                  \
     for (long y = 0; y < oh; y++) {                                                                               \
       const long h0 = y * w->sh - w->ph;                                                                          \
       const int rows_inside = h0 >= 0 && h0 + (kh - 1) * dh < H;                                                  \
       for (long z = 0; z < ow; z++) {                                                                             \
+        if (vec && rows_inside && z == zlo && zvec > zlo) {                                                       \
+          /* output z's window starts at column 2z - pw: rows r0, r1 are indexed by 2z */                      \
+          const float *r0 = (const float *)(x + h0 * xh - w->pw);                                                 \
+          max_pool_2x2_f32(r0, r0 + xh, zlo, zvec, h0 * W - w->pw, W, (float *)out + y * ow,                      \
+                           pos + y * ow * (pos64 ? 8 : 4), pos64, base);                                          \
+          z = zvec - 1;                                                                                           \
+          continue;                                                                                               \
+        }                                                                                                         \
         const long v0 = z * w->sw - w->pw;                                                                        \
         T best;                                                                                                   \
         long at;                                                                                                  \

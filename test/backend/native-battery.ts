@@ -182,6 +182,12 @@ export function battery(): Case[] {
     const indices = (r: [kiln.Tensor, kiln.Tensor]): NDArray => np.concatenate([r[0].numpy(), r[1].numpy().astype(dtype)]) as NDArray;
     cases.push(
       { name: `maxPool2d ${dtype} 2x2`, tol: 'exact', run: () => indices(F.maxPool2d(image(63, [4, 6, 28, 28]), 2, { returnIndices: true })) },
+      { name: `maxPool2d ${dtype} 2x2 padding 1, odd sizes, NaNs`, tol: 'exact', run: () => {
+        const x = normal(75, [3, 4, 19, 23], dtype);
+        x.set('..., ::4, 1::3', NaN);
+        x.set('..., 2::5, :', 0.25);
+        return indices(F.maxPool2d(kiln.fromNumpy(x), 2, { padding: 1, returnIndices: true }));
+      } },
       { name: `maxPool2d ${dtype} 3x3 stride 2 pad 1 dilation, strided, ceil`, tol: 'exact',
         run: () => indices(F.maxPool2d(kiln.transpose(image(64, [3, 5, 17, 19]), 2, 3), 3,
           { stride: 2, padding: 1, dilation: [1, 2], ceilMode: true, returnIndices: true })) },
