@@ -7,8 +7,21 @@ import { type DType, type TypedArray, dtypeInfo } from './dtype.js';
 /** Where a storage's bytes live. Only 'cpu' exists now; 'gpu' arrives with the WebGPU backend. */
 export type Device = 'cpu';
 
-let largeAllocator: ((bytes: number) => ArrayBuffer) | null = null;
+let largeAllocator: ((bytes: number, zeroed: boolean) => ArrayBuffer) | null = null;
 let largeMinBytes = Infinity;
+
+/**
+ * From this size, a buffer whose every byte an op will write is taken uninitialized: zeroing it
+ * first (what `new ArrayBuffer` does) costs a pass over memory, as much as a large elementwise op.
+ */
+const UNINITIALIZED_MIN_BYTES = 1 << 16;
+
+/** A fresh ArrayBuffer, zero-filled or (when allowed and large) with whatever memory held. */
+export function newBuffer(bytes: number, zeroed: boolean): ArrayBuffer {
+  if (zeroed || bytes < UNINITIALIZED_MIN_BYTES || typeof Buffer === 'undefined') return new ArrayBuffer(bytes);
+  // Node's unpooled unsafe Buffer: its own ArrayBuffer, exactly `bytes` long, not zero-filled
+  return Buffer.allocUnsafeSlow(bytes).buffer as ArrayBuffer;
+}
 
 let nextSerial = 0;
 
@@ -25,17 +38,21 @@ export class Storage {
 
   constructor(readonly buffer: ArrayBufferLike) {}
 
-  static allocate(dtype: DType, size: number): Storage {
+  /**
+   * Fresh memory for `size` elements, zero-filled unless `zeroed` is false, which only callers that
+   * write every element may ask for (op results; not Tensor.empty or NDArray.empty).
+   */
+  static allocate(dtype: DType, size: number, zeroed = true): Storage {
     const bytes = size * dtypeInfo(dtype).itemsize;
-    return new Storage(largeAllocator && bytes >= largeMinBytes ? largeAllocator(bytes) : new ArrayBuffer(bytes));
+    return new Storage(largeAllocator && bytes >= largeMinBytes ? largeAllocator(bytes, zeroed) : newBuffer(bytes, zeroed));
   }
 
   /**
    * Installs how buffers of at least `minBytes` are made (the native backend's allocator asks for
    * huge pages, which makes first touch of fresh memory cheaper); null restores plain ArrayBuffers.
-   * The allocator must return zero-filled memory, as `new ArrayBuffer` does.
+   * The allocator must return zero-filled memory when asked to (`newBuffer` does it either way).
    */
-  static setLargeAllocator(allocator: ((bytes: number) => ArrayBuffer) | null, minBytes = 1 << 20): void {
+  static setLargeAllocator(allocator: ((bytes: number, zeroed: boolean) => ArrayBuffer) | null, minBytes = 1 << 20): void {
     largeAllocator = allocator;
     largeMinBytes = minBytes;
   }

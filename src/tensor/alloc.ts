@@ -63,8 +63,8 @@ function itemsizeOf(dtype: DType): number {
 }
 
 /**
- * A contiguous tensor of `shape` (not copied: callers pass arrays nobody changes) with zeroed
- * memory, for an op's result.
+ * A contiguous tensor of `shape` (not copied: callers pass arrays nobody changes) for an op's
+ * result, which the op writes whole: large ones are not zeroed first.
  */
 export function allocTensor(shape: readonly number[], dtype: DType): Tensor {
   let n = 1;
@@ -72,7 +72,7 @@ export function allocTensor(shape: readonly number[], dtype: DType): Tensor {
   const itemsize = itemsizeOf(dtype);
   const bytes = n * itemsize;
   if (bytes > SMALL_BYTES || bytes === 0) {
-    return new Tensor(Storage.allocate(dtype, n), dtype, shape, contiguousStrides(shape), 0);
+    return new Tensor(Storage.allocate(dtype, n, false), dtype, shape, contiguousStrides(shape), 0);
   }
   if (used + bytes > SLAB_BYTES) {
     slab = new Slab(new ArrayBuffer(SLAB_BYTES));

@@ -8,6 +8,7 @@ import { backendFor } from '../../backend/backend.js';
 import { record } from '../../tensor/autograd/record.js';
 import { reshape } from '../../tensor/ops/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
+import { allocTensor } from '../../tensor/alloc.js';
 import { type Size2, isFloat, perAxis, refuseDtype, showShape, slidingOutput, window, withBatch } from './window.js';
 
 /** x (N, C, H, W) -> (N, C, kh, kw, oh, ow): every window's cells, zeros in the padding. */
@@ -36,7 +37,7 @@ export function im2colBatched(x: Tensor, w: Window2d, outSize: readonly [number,
   const [kh, kw] = w.kernel;
   const [oh, ow] = outSize;
   const rows = c * kh * kw;
-  const cols = Tensor.empty([rows, n * oh * ow], x.dtype);
+  const cols = allocTensor([rows, n * oh * ow], x.dtype);
   backendFor(x).unfold(x, batchedCells(cols, n, c, w, outSize), w);
   return record(cols, 'Im2ColBackward0', [x], (g) => [col2imBatched(g, n, w, [h, wd], outSize)]);
 }
@@ -44,7 +45,7 @@ export function im2colBatched(x: Tensor, w: Window2d, outSize: readonly [number,
 /** The adjoint of im2colBatched: cols (C * kh * kw, N * oh * ow) -> (N, C, H, W). */
 export function col2imBatched(cols: Tensor, n: number, w: Window2d, size: readonly [number, number], outSize: readonly [number, number]): Tensor {
   const c = cols.shape[0]! / (w.kernel[0] * w.kernel[1]);
-  const out = Tensor.empty([n, c, ...size], cols.dtype);
+  const out = allocTensor([n, c, ...size], cols.dtype);
   backendFor(cols).fold(batchedCells(cols, n, c, w, outSize), out, w);
   return record(out, 'Col2ImBackward0', [cols], (g) => [im2colBatched(g, w, outSize)]);
 }
