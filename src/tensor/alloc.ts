@@ -89,7 +89,9 @@ export function allocTensor(shape: readonly number[], dtype: DType): Tensor {
 /** Scratch buffers are kept for temporaries of at least this many bytes, and at most the cap. */
 const SCRATCH_MIN_BYTES = 1 << 16;
 const SCRATCH_MAX_BYTES = 1 << 26;
-let scratchBuffer: Storage | null = null;
+/** Scratch slots, each reused from call to call. Slot 0 is for in-place pointwise ops; 1-3 for convolution. */
+const scratchBuffers: (Storage | null)[] = [null, null, null, null];
+export type ScratchSlot = 0 | 1 | 2 | 3;
 
 /**
  * A contiguous tensor of `shape` over memory reused from call to call, for a temporary an op
@@ -97,13 +99,14 @@ let scratchBuffer: Storage | null = null;
  * product inside addcmul_). On these machines first touching fresh memory costs ten times the
  * arithmetic of a large elementwise op, so reusing the temporary's memory is what makes those
  * in-place ops cheap. The contents are garbage (not zeroed); only one scratch tensor may be in
- * use at a time, and it must not escape the op. Small or huge temporaries get fresh memory.
+ * use per slot at a time, and it must not escape the op. Small or huge temporaries get fresh memory.
  */
-export function scratchTensor(shape: readonly number[], dtype: DType): Tensor {
+export function scratchTensor(shape: readonly number[], dtype: DType, slot: ScratchSlot = 0): Tensor {
   let n = 1;
   for (let i = 0; i < shape.length; i++) n *= shape[i]!;
   const bytes = n * itemsizeOf(dtype);
   if (bytes < SCRATCH_MIN_BYTES || bytes > SCRATCH_MAX_BYTES) return allocTensor(shape, dtype);
-  if (scratchBuffer === null || scratchBuffer.byteLength < bytes) scratchBuffer = Storage.allocate('uint8', bytes);
-  return new Tensor(scratchBuffer, dtype, shape, contiguousStrides(shape), 0);
+  let buffer = scratchBuffers[slot]!;
+  if (buffer === null || buffer.byteLength < bytes) scratchBuffers[slot] = buffer = Storage.allocate('uint8', bytes, false);
+  return new Tensor(buffer, dtype, shape, contiguousStrides(shape), 0);
 }

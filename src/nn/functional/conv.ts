@@ -8,9 +8,10 @@
 import type { Window2d } from '../../backend/backend.js';
 import { matmul } from '../../tensor/ops/linalg.js';
 import { add } from '../../tensor/ops/pointwise.js';
-import { permute, reshape, squeeze, transpose, unsqueeze } from '../../tensor/ops/shape.js';
+import { reshape, squeeze, transpose, unsqueeze } from '../../tensor/ops/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { col2im, im2colBatched } from './im2col.js';
+import { col2im } from './im2col.js';
+import { convolve } from './convolve.js';
 import { type Size2, asPair, isConvDtype, perAxis, refuseDtype, showShape, slidingOutput, window, withBatch } from './window.js';
 
 export * from './im2col.js';
@@ -129,21 +130,10 @@ function windowOf(g: Geometry, kernel: readonly number[]): Window2d {
 }
 
 /** x (N, C, H, W) convolved with weight (O, C / groups, kh, kw): (N, O, oh, ow). */
-function convolve(x: Tensor, weight: Tensor, bias: Tensor | null | undefined, w: Window2d, padAfter: readonly [number, number], groups: number): Tensor {
-  const [n, c, h, wd] = x.shape as [number, number, number, number];
-  const o = weight.shape[0]!;
-  const [kh, kw] = w.kernel;
+function convolveWindow(x: Tensor, weight: Tensor, bias: Tensor | null | undefined, w: Window2d, padAfter: readonly [number, number], groups: number): Tensor {
+  const [h, wd] = x.shape.slice(2) as [number, number];
   const size = (len: number, a: 0 | 1): number => slidingOutput(len, w.kernel[a], w.stride[a], w.padding[a], padAfter[a], w.dilation[a]);
-  const [oh, ow] = [size(h, 0), size(wd, 1)];
-  // per group, every image at once: (O / groups, K) @ (K, N * L), K = C / groups * kh * kw window
-  // cells, L = oh * ow; the (O, N, oh, ow) result is then put back in (N, O, oh, ow) order
-  const k = (c / groups) * kh * kw;
-  const cols = im2colBatched(x, w, [oh, ow]);
-  const product = groups === 1
-    ? matmul(reshape(weight, [o, k]), cols)
-    : matmul(reshape(weight, [groups, o / groups, k]), reshape(cols, [groups, k, n * oh * ow]));
-  const y = permute(reshape(product, [o, n, oh, ow]), [1, 0, 2, 3]);
-  return bias ? add(y, reshape(bias, [o, 1, 1])) : y.contiguous();
+  return convolve(x, weight, bias, w, [size(h, 0), size(wd, 1)], groups);
 }
 
 /**
@@ -178,8 +168,8 @@ function convNd(name: string, dims: 1 | 2, x: Tensor, weight: Tensor, bias: Tens
   const groups = options.groups ?? 1;
   const w = windowOf(g, weight.shape.slice(2));
   return inFloat32(x, weight, bias, (xf, wf, bf) => withBatch(xf, dims + 2, (xb) => {
-    if (dims === 2) return convolve(xb, wf, bf, w, asPair(g.padAfter, 0), groups);
-    return squeeze(convolve(tall(xb), tall(wf), bf, w, asPair(g.padAfter, 0), groups), 2);
+    if (dims === 2) return convolveWindow(xb, wf, bf, w, asPair(g.padAfter, 0), groups);
+    return squeeze(convolveWindow(tall(xb), tall(wf), bf, w, asPair(g.padAfter, 0), groups), 2);
   }));
 }
 

@@ -51,7 +51,7 @@ export function col2imBatched(cols: Tensor, n: number, w: Window2d, size: readon
 }
 
 /** A (C * kh * kw, N * oh * ow) matrix seen as the (N, C, kh, kw, oh, ow) cells the kernels index. */
-function batchedCells(cols: Tensor, n: number, c: number, w: Window2d, [oh, ow]: readonly [number, number]): Tensor {
+export function batchedCells(cols: Tensor, n: number, c: number, w: Window2d, [oh, ow]: readonly [number, number]): Tensor {
   const [kh, kw] = w.kernel;
   const [rs, cs] = cols.elementStrides as [number, number];
   return cols.makeView([n, c, kh, kw, oh, ow], [oh * ow * cs, kh * kw * rs, kw * rs, rs, ow * cs, cs], cols.offset);
