@@ -108,7 +108,8 @@ typedef struct {
           }                                                                                                       \
           for (long c = 0; c < lo; c++) out[c * cx] = 0;                                                          \
           const T *row = x + h * xh + v0 * xw;                                                                    \
-          if (w->sw == 1 && xw == 1 && cx == 1) memcpy(out + lo, row, (hi - lo) * sizeof(T));                     \
+          if (w->sw == 1 && xw == 1 && cx == 1) /* short rows: an inline loop beats a call to memcpy */        \
+            for (long c = lo; c < hi; c++) out[c] = row[c - lo];                                                  \
           else                                                                                                    \
             for (long c = lo; c < hi; c++) out[c * cx] = row[(c - lo) * w->sw * xw];                              \
           for (long c = hi; c < ow; c++) out[c * cx] = 0;                                                         \
