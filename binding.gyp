@@ -8,6 +8,7 @@
         "native/alloc.c",
         "native/gemm.c",
         "native/elementwise.c",
+        "native/softmax.c",
         "native/isa_scalar.c",
         "native/isa_sse2.c",
         "native/isa_avx2.c",

@@ -239,7 +239,7 @@ static napi_value js_unary(napi_env env, napi_callback_info info) {
       !get_array(env, argv[7], dt, &x, &xlen) || !get_longs(env, argv + 8, 2, xv))
     return NULL;
   const long op = v[0], outer = v[1], inner = v[2];
-  if (op < KILN_EXP || op > KILN_SIGMOID) {
+  if (op < KILN_EXP || op >= KILN_UNOP_COUNT || (op == KILN_GELU && dt != KILN_F32)) {
     napi_throw_range_error(env, NULL, "kiln native: bad unary op");
     return NULL;
   }
@@ -279,6 +279,25 @@ static napi_value sum_common(napi_env env, napi_callback_info info, int cols) {
 static napi_value js_sum_rows(napi_env env, napi_callback_info info) { return sum_common(env, info, 0); }
 static napi_value js_sum_cols(napi_env env, napi_callback_info info) { return sum_common(env, info, 1); }
 
+/* softmax(dtype, rows, len, x, xOff, xs, out, outOff, os, log): (log-)softmax of each contiguous row */
+static napi_value js_softmax(napi_env env, napi_callback_info info) {
+  napi_value argv[10];
+  if (!get_args(env, info, 10, argv)) return NULL;
+  kiln_dtype dt;
+  void *x, *out;
+  long xlen, olen, v[2], xv[2], ov[2], log;
+  if (!get_dtype(env, argv[0], &dt) || !get_longs(env, argv + 1, 2, v) || !get_array(env, argv[3], dt, &x, &xlen) ||
+      !get_longs(env, argv + 4, 2, xv) || !get_array(env, argv[6], dt, &out, &olen) ||
+      !get_longs(env, argv + 7, 2, ov) || !get_long(env, argv[9], &log))
+    return NULL;
+  const long rows = v[0], len = v[1];
+  if (!span_ok(env, xlen, xv[0], rows, xv[1], len, 1) || !span_ok(env, olen, ov[0], rows, ov[1], len, 1)) return NULL;
+  if (rows <= 0 || len <= 0) return NULL;
+  const size_t es = dt == KILN_F32 ? 4 : 8;
+  kiln_softmax(dt, rows, len, (char *)x + xv[0] * es, xv[1], (char *)out + ov[0] * es, ov[1], log != 0);
+  return NULL;
+}
+
 /* adviseHugePages(arrayBuffer): call on a fresh buffer, before its pages are first touched */
 static napi_value js_advise(napi_env env, napi_callback_info info) {
   napi_value argv[1];
@@ -316,7 +335,7 @@ NAPI_MODULE_INIT() {
     napi_callback fn;
   } fns[] = {
     {"gemm", js_gemm}, {"binary", js_binary}, {"unary", js_unary}, {"sumRows", js_sum_rows},
-    {"sumCols", js_sum_cols}, {"adviseHugePages", js_advise}, {"setNumThreads", js_set_threads},
+    {"sumCols", js_sum_cols}, {"softmax", js_softmax}, {"adviseHugePages", js_advise}, {"setNumThreads", js_set_threads},
     {"getNumThreads", js_get_threads}, {"isa", js_isa},
   };
   for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {

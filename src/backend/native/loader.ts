@@ -24,13 +24,15 @@ export interface NativeAddon {
     dtype: number, op: number, outer: number, inner: number, out: F, outOff: number, os: number,
     a: F, aOff: number, as: number, ai: number, b: F, bOff: number, bs: number, bi: number,
   ): void;
-  /** op 0..2 = exp, tanh, sigmoid. */
+  /** op 0..7 = exp, tanh, sigmoid, log, negative, abs, gelu (erf form; float32 only), gelu (tanh form). */
   unary(dtype: number, op: number, outer: number, inner: number, out: F, outOff: number, os: number,
     x: F, xOff: number, xs: number): void;
   /** out[r*os] = sum of the contiguous row r (float64 accumulation). */
   sumRows(dtype: number, rows: number, len: number, x: F, xOff: number, xs: number, out: F, outOff: number, os: number): void;
   /** out[j*os] = sum over i < len of x[i*xs + j], for j < cols. */
   sumCols(dtype: number, len: number, cols: number, x: F, xOff: number, xs: number, out: F, outOff: number, os: number): void;
+  /** (Log-)softmax (log: 1) of each contiguous row of len elements: x rows at stride xs, out rows at os. */
+  softmax(dtype: number, rows: number, len: number, x: F, xOff: number, xs: number, out: F, outOff: number, os: number, log: number): void;
   /** Advises a fresh buffer's whole 2 MiB pages as transparent huge pages (cheaper first touch). */
   adviseHugePages(buffer: ArrayBuffer): void;
   setNumThreads(n: number): void;
