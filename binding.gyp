@@ -11,6 +11,7 @@
         "native/window.c",
         "native/gather.c",
         "native/copy.c",
+        "native/softmax.c",
         "native/isa_scalar.c",
         "native/isa_sse2.c",
         "native/isa_avx2.c",

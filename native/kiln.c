@@ -247,7 +247,7 @@ static napi_value js_unary(napi_env env, napi_callback_info info) {
       !get_array(env, argv[8], dt, &x, &xlen) || !get_longs(env, argv + 9, 3, xv))
     return NULL;
   const long op = v[0], outer = v[1], inner = v[2];
-  if (op < KILN_EXP || op > KILN_SIGMOID) {
+  if (op < KILN_EXP || op >= KILN_UNOP_COUNT || (op == KILN_GELU && dt != KILN_F32)) {
     napi_throw_range_error(env, NULL, "kiln native: bad unary op");
     return NULL;
   }
@@ -543,6 +543,25 @@ static napi_value js_put(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* softmax(dtype, rows, len, x, xOff, xs, out, outOff, os, log): (log-)softmax of each contiguous row */
+static napi_value js_softmax(napi_env env, napi_callback_info info) {
+  napi_value argv[10];
+  if (!get_args(env, info, 10, argv)) return NULL;
+  kiln_dtype dt;
+  void *x, *out;
+  long xlen, olen, v[2], xv[2], ov[2], log;
+  if (!get_dtype(env, argv[0], &dt) || !get_longs(env, argv + 1, 2, v) || !get_array(env, argv[3], dt, &x, &xlen) ||
+      !get_longs(env, argv + 4, 2, xv) || !get_array(env, argv[6], dt, &out, &olen) ||
+      !get_longs(env, argv + 7, 2, ov) || !get_long(env, argv[9], &log))
+    return NULL;
+  const long rows = v[0], len = v[1];
+  if (!span_ok(env, xlen, xv[0], rows, xv[1], len, 1) || !span_ok(env, olen, ov[0], rows, ov[1], len, 1)) return NULL;
+  if (rows <= 0 || len <= 0) return NULL;
+  const size_t es = dt == KILN_F32 ? 4 : 8;
+  kiln_softmax(dt, rows, len, (char *)x + xv[0] * es, xv[1], (char *)out + ov[0] * es, ov[1], log != 0);
+  return NULL;
+}
+
 /* adviseHugePages(arrayBuffer): call on a fresh buffer, before its pages are first touched */
 static napi_value js_advise(napi_env env, napi_callback_info info) {
   napi_value argv[1];
@@ -580,9 +599,9 @@ NAPI_MODULE_INIT() {
     napi_callback fn;
   } fns[] = {
     {"gemm", js_gemm}, {"binary", js_binary}, {"unary", js_unary}, {"sumRows", js_sum_rows},
-    {"sumCols", js_sum_cols}, {"copy", js_copy}, {"adviseHugePages", js_advise}, {"setNumThreads", js_set_threads},
-    {"getNumThreads", js_get_threads}, {"isa", js_isa}, {"unfold", js_unfold}, {"fold", js_fold},
-    {"maxPool", js_max_pool}, {"take", js_take}, {"put", js_put},
+    {"sumCols", js_sum_cols}, {"copy", js_copy}, {"softmax", js_softmax}, {"adviseHugePages", js_advise},
+    {"setNumThreads", js_set_threads}, {"getNumThreads", js_get_threads}, {"isa", js_isa}, {"unfold", js_unfold},
+    {"fold", js_fold}, {"maxPool", js_max_pool}, {"take", js_take}, {"put", js_put},
   };
   for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
     napi_value f;

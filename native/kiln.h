@@ -14,7 +14,12 @@
 
 typedef enum { KILN_F32 = 0, KILN_F64 = 1 } kiln_dtype;
 typedef enum { KILN_ADD = 0, KILN_SUB = 1, KILN_MUL = 2, KILN_DIV = 3, KILN_MAX = 4, KILN_MIN = 5, KILN_RELU_BACKWARD = 6 } kiln_binop;
-typedef enum { KILN_EXP = 0, KILN_TANH = 1, KILN_SIGMOID = 2 } kiln_unop;
+typedef enum {
+  KILN_EXP = 0, KILN_TANH = 1, KILN_SIGMOID = 2, KILN_LOG = 3, KILN_NEG = 4, KILN_ABS = 5,
+  KILN_GELU = 6,      /* exact (erf) form; float32 only */
+  KILN_GELU_TANH = 7, /* the tanh approximation */
+  KILN_UNOP_COUNT
+} kiln_unop;
 
 /* GEMM pieces for one dtype. Packed A holds panels of mr rows (for each p, mr values); packed B
  * panels of nr columns (for each p, nr values); both zero-padded to whole panels. */
@@ -37,6 +42,8 @@ typedef struct {
   double (*sum)(long n, const void *x);
   /* acc[j] += x[i*rs + j] for i < rows, j < cols (acc is float64). */
   void (*sum_cols)(long rows, long cols, const void *x, long rs, double *acc);
+  /* Softmax, or log-softmax with `log`, of n contiguous elements into out. */
+  void (*softmax)(long n, const void *x, void *out, int log);
 } kiln_ew_kernels;
 
 /* Dtypes of copies and casts (bool is uint8; same-dtype copies go by element size: 4 or 8 bytes as
@@ -106,6 +113,8 @@ void kiln_unary(kiln_dtype dt, int op, long outer, long inner, void *out, long o
 /* out[r*os] = sum over q < m, i < len of x[r*xs + q*ms + i]: m contiguous lines per output. */
 void kiln_sum_rows(kiln_dtype dt, long rows, long m, long ms, long len, const void *x, long xs, void *out, long os);
 void kiln_sum_cols(kiln_dtype dt, long len, long cols, const void *x, long xs, void *out, long os);
+/* (Log-)softmax of each contiguous row of len elements (rows at stride xs, out rows at os). */
+void kiln_softmax(kiln_dtype dt, long rows, long len, const void *x, long xs, void *out, long os, int log);
 
 /* out(o, i) = x(o, i) converted from `from` to `to` (kiln_cdtype; equal for a plain copy) for
  * o < outer, i < inner; element strides oo, oi (out) and xo, xi (x), any signs. */

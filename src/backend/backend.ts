@@ -42,6 +42,11 @@ export interface Backend {
    * reduced block.
    */
   reduce(op: ReduceOp, x: View, reduceNdim: number, out: View): void;
+  /**
+   * Softmax, or log-softmax with `log`, along the last axis of x (float32 or float64) into out
+   * (same shape and dtype; callers move the axis last), as PyTorch's kernels compute it.
+   */
+  softmax(x: View, out: View, log: boolean): void;
   /** Inclusive scan along the last axis of x into out (same shape). */
   scan(op: ScanOp, x: View, out: View): void;
   /** Batched matrix product: a (..., n, k) @ b (..., k, m) -> out (..., n, m); batch axes already broadcast. */

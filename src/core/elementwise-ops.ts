@@ -152,6 +152,9 @@ export const ELEMENTWISE = {
   invert: op('invert', 1, '~x', { bool: '(x ^ 1)', big: '~x' }),
   sigmoid: op('sigmoid', 1, 'sigmoidF(x)'),
   erf: op('erf', 1, 'erfF(x)'),
+  /** GELU, x * Phi(x), in its erf form and its tanh approximation (see special-functions.ts) */
+  gelu: op('gelu', 1, 'geluF(x)'),
+  geluTanh: op('geluTanh', 1, 'geluTanhF(x)'),
 
   /** where(cond, x, y): z ? x : y with the condition first. */
   where: op('where', 3, '(x !== 0 ? y : z)', {

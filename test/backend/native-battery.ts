@@ -1,6 +1,7 @@
 /**
  * A deterministic battery of the ops the native kernels take over (matmul in every layout,
- * elementwise arithmetic with broadcasting, exp/tanh/sigmoid, sums), used by native.test.ts:
+ * elementwise arithmetic with broadcasting, exp/tanh/sigmoid/log/gelu/negative/abs, sums,
+ * softmax/logSoftmax), used by native.test.ts:
  * child processes run it under different KILN_ISA / KILN_NATIVE settings and the results are
  * compared with the TypeScript kernels' (KILN_NATIVE=0).
  */
@@ -12,7 +13,7 @@ type NDArray = np.NDArray;
 /** How a case's result may differ from the TypeScript kernels' result. */
 export type Tolerance =
   | 'exact'
-  | { ulp: number } // exp, tanh, sigmoid
+  | { ulp: number } // exp, tanh, sigmoid, log, gelu
   | { relMax: number }; // |x - y| <= relMax * max|y| (products: float32 accumulates in float32)
 
 export interface Case {
@@ -39,6 +40,29 @@ function mathInputs(dtype: Float): NDArray {
   const ramp = np.linspace(-120, 120, 20011, { dtype }) as NDArray;
   const small = np.linspace(-1, 1, 4099, { dtype }) as NDArray;
   return np.concatenate([np.array(specials, { dtype }), ramp, small]) as NDArray;
+}
+
+/** Positive values over the whole range (subnormals too), and the special cases of log. */
+function logInputs(dtype: Float): NDArray {
+  const specials = [NaN, Infinity, -Infinity, 0, -0, -1, -1e-30, 1, 2, 0.5, Math.SQRT2, Math.SQRT1_2, 1 - 2 ** -20,
+    1 + 2 ** -20, 1e-40, 1e-45, 1.17549435e-38, 1e-310, 5e-324, 3.4e38, 1.7e308];
+  // powers of ten (np.power has no native kernel, so every run gets the same inputs)
+  const [lo, hi] = dtype === 'float32' ? [-45, 38.5] : [-323, 308];
+  const spread = np.power(np.array(10, { dtype }), np.linspace(lo, hi, 20011, { dtype })) as NDArray;
+  const near1 = np.linspace(0.5, 2, 4099, { dtype }) as NDArray;
+  return np.concatenate([np.array(specials, { dtype }), spread, near1]) as NDArray;
+}
+
+/** Rows for softmax: random, with rows holding a NaN, an inf, only -inf, and large values. */
+function softmaxInput(seed: number, rows: number, cols: number, dtype: Float): NDArray {
+  const x = np.multiply(normal(seed, [rows, cols], dtype), np.array(3, { dtype })) as NDArray;
+  if (rows >= 4) {
+    x.set('0, 1', NaN);
+    x.set('1, -1', Infinity);
+    x.set('2', -Infinity);
+    x.set('3', np.add(x.get('3') as NDArray, np.array(1000, { dtype })) as NDArray);
+  }
+  return x;
 }
 
 export function battery(): Case[] {
@@ -218,6 +242,42 @@ export function battery(): Case[] {
         return x.grad!.numpy();
       } },
     );
+
+    // ---- log, negative, abs, gelu
+    cases.push(
+      { name: `log ${dtype}`, tol: { ulp: 2 }, run: () => np.log(logInputs(dtype)) as NDArray },
+      { name: `log ${dtype} rows of a slice`, tol: { ulp: 2 },
+        run: () => np.log(np.abs(normal(41, [80, 120], dtype)).get(':, 3:103') as NDArray) as NDArray },
+      { name: `negative ${dtype}`, tol: 'exact', run: () => np.negative(mathInputs(dtype)) as NDArray },
+      { name: `abs ${dtype}`, tol: 'exact', run: () => np.abs(mathInputs(dtype)) as NDArray },
+      // float32's erf-form kernel is within a few ulp; float64 runs in TypeScript
+      { name: `gelu ${dtype}`, tol: { ulp: 8 }, run: () => kiln.nn.functional.gelu(kiln.fromNumpy(mathInputs(dtype))).numpy() },
+      { name: `gelu ${dtype} rows of a slice`, tol: { ulp: 8 },
+        run: () => kiln.nn.functional.gelu(kiln.fromNumpy(normal(42, [80, 120], dtype).get(':, 3:103') as NDArray)).numpy() },
+      // the tanh form rounds its exponent -2u in the dtype: relative error grows with |u|
+      { name: `gelu tanh ${dtype}`, tol: { relMax: dtype === 'float32' ? 1e-6 : 1e-15 },
+        run: () => kiln.nn.functional.gelu(kiln.fromNumpy(mathInputs(dtype)), { approximate: 'tanh' }).numpy() },
+    );
+
+    // ---- softmax, logSoftmax: small and long rows, threaded, strided rows, another axis
+    const softTol: Tolerance = { relMax: dtype === 'float32' ? 1e-6 : 1e-13 }; // sums of 70001 terms
+    for (const log of [false, true]) {
+      const f = (x: NDArray, dim = -1): NDArray => {
+        const t = kiln.fromNumpy(x);
+        return (log ? kiln.logSoftmax(t, dim) : kiln.softmax(t, dim)).numpy();
+      };
+      const name = log ? 'logSoftmax' : 'softmax';
+      cases.push(
+        { name: `${name} ${dtype} (64, 10)`, tol: softTol, run: () => f(softmaxInput(60, 64, 10, dtype)) },
+        { name: `${name} ${dtype} (128, 1000)`, tol: softTol, run: () => f(softmaxInput(61, 128, 1000, dtype)) },
+        { name: `${name} ${dtype} (300, 37)`, tol: softTol, run: () => f(softmaxInput(62, 300, 37, dtype)) },
+        { name: `${name} ${dtype} long rows`, tol: softTol, run: () => f(softmaxInput(63, 5, 70001, dtype)) },
+        { name: `${name} ${dtype} one row`, tol: softTol, run: () => f(normal(64, [3001], dtype)) },
+        { name: `${name} ${dtype} rows of a slice`, tol: softTol, run: () => f(normal(65, [90, 130], dtype).get('::2, 5:128') as NDArray) },
+        { name: `${name} ${dtype} axis 0`, tol: softTol, run: () => f(normal(66, [40, 50], dtype), 0) },
+        { name: `${name} ${dtype} 3-d, middle axis`, tol: softTol, run: () => f(normal(67, [6, 50, 7], dtype), 1) },
+      );
+    }
 
     // ---- sums
     // float32 sums add in float32 within blocks (as NumPy and PyTorch do), the TypeScript kernels in float64

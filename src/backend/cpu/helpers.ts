@@ -3,7 +3,7 @@
  * NumPy's semantics where JS's operators differ: Python's floor division and modulo, NaN
  * propagation in maximum/minimum, round-half-to-even, integer division by zero giving 0.
  */
-import { erf } from './special-functions.js';
+import { erf, gelu, geluTanh } from './special-functions.js';
 import { ValueError } from '../../core/errors.js';
 import { fromHalfBits, roundToHalf, toHalfBits } from '../../core/float16.js';
 import { fromBfloat16Bits, roundToBfloat16, toBfloat16Bits } from '../../core/bfloat16.js';
@@ -641,6 +641,8 @@ export const ELEMENTWISE_HELPERS = {
     return r === 0 && a < 0 ? -0 : r;
   },
   erfF: erf,
+  geluF: gelu,
+  geluTanhF: geluTanh,
   sigmoidF: (a: number): number => (a >= 0 ? 1 / (1 + Math.exp(-a)) : Math.exp(a) / (1 + Math.exp(a))),
   /**
    * minimum(maximum(x, lo), hi): NaN anywhere propagates, and hi wins when lo > hi. x equal to a

@@ -9,6 +9,7 @@ import { matmulCpu } from './matmul.js';
 import { maxPoolCpu } from './pool.js';
 import { reduceCpu } from './reduce.js';
 import { scanCpu } from './scan.js';
+import { softmaxCpu } from './softmax.js';
 import { sortCpu } from './sort.js';
 
 export const cpuBackend: Backend = {
@@ -17,6 +18,7 @@ export const cpuBackend: Backend = {
   allocate: (dtype: DType, size: number) => Storage.allocate(dtype, size),
   elementwise: runElementwise,
   reduce: reduceCpu,
+  softmax: softmaxCpu,
   scan: scanCpu,
   matmul: matmulCpu,
   sort: sortCpu,

@@ -1,5 +1,5 @@
 /**
- * The CPU backend with native kernels: matmul, elementwise and reduce go to the addon when the
+ * The CPU backend with native kernels: matmul, elementwise, reduce and softmax go to the addon when the
  * dtypes (float32/float64, one dtype throughout), layouts and sizes qualify, and to the wrapped
  * TypeScript backend otherwise. Small problems stay in TypeScript: a call into the addon costs
  * about a microsecond, more than the whole op on a few elements.
@@ -17,9 +17,14 @@ import { nativePut, nativeTake } from './gather.js';
 const ELEMENTWISE_MIN = 512;
 const MATMUL_MIN = 512;
 const REDUCE_MIN = 512;
+const SOFTMAX_MIN = 128;
 
 const BINARY: Readonly<Record<string, number>> = { add: 0, subtract: 1, multiply: 2, divide: 3, maximum: 4, minimum: 5, reluBackward: 6 };
-const UNARY: Readonly<Record<string, number>> = { exp: 0, tanh: 1, sigmoid: 2 };
+const UNARY: Readonly<Record<string, number>> = {
+  exp: 0, tanh: 1, sigmoid: 2, log: 3, negative: 4, abs: 5, gelu: 6, geluTanh: 7,
+};
+/** Unary ops the addon has for float32 only. */
+const FLOAT32_ONLY = new Set(['gelu']);
 
 type Floats = Float32Array | Float64Array;
 
@@ -89,6 +94,7 @@ function elementwise(addon: NativeAddon, op: ElementwiseOp, inputs: readonly Vie
   const code = op.arity === 2 ? BINARY[op.name] : op.arity === 1 ? UNARY[op.name] : undefined;
   const dt = dtypeCode(out.dtype);
   if (code === undefined || dt < 0 || loop !== out.dtype || size(out.shape) < ELEMENTWISE_MIN) return false;
+  if (dt !== NATIVE_F32 && FLOAT32_ONLY.has(op.name)) return false;
   for (const v of inputs) {
     if (v.dtype !== out.dtype) return false;
     if (v.storage === out.storage && !sameLayout(v, out)) return false; // partial overlap
@@ -243,6 +249,23 @@ function reduce(addon: NativeAddon, op: ReduceOp, x: View, reduceNdim: number, o
   return true;
 }
 
+// ---- softmax ------------------------------------------------------------------------------------
+
+/** Rows along a contiguous last axis, the rows themselves one strided run in x and in out. */
+function softmax(addon: NativeAddon, x: View, out: View, log: boolean): boolean {
+  const dt = dtypeCode(x.dtype);
+  const nd = x.shape.length;
+  if (dt < 0 || out.dtype !== x.dtype || nd === 0 || size(x.shape) < SOFTMAX_MIN) return false;
+  if (out.storage === x.storage) return false; // the TS kernel copes with overlap
+  const len = x.shape[nd - 1]!;
+  if (len > 1 && (x.elementStrides[nd - 1] !== 1 || out.elementStrides[nd - 1] !== 1)) return false;
+  const lead = nd - 1;
+  const [rowShape, [xRow, oRow]] = collapse(x.shape.slice(0, lead), [x.elementStrides.slice(0, lead), out.elementStrides.slice(0, lead)]);
+  if (rowShape.length > 1) return false;
+  addon.softmax(dt, rowShape[0] ?? 1, len, floats(x), x.offset, xRow![0] ?? 0, floats(out), out.offset, oRow![0] ?? 0, log ? 1 : 0);
+  return true;
+}
+
 // ---- the backend --------------------------------------------------------------------------------
 
 export function withNativeKernels(base: Backend, addon: NativeAddon): Backend {
@@ -272,6 +295,9 @@ export function withNativeKernels(base: Backend, addon: NativeAddon): Backend {
     },
     maxPool(x, out, positions, w) {
       if (!nativeMaxPool(addon, x, out, positions, w)) base.maxPool(x, out, positions, w);
+    },
+    softmax(x, out, log) {
+      if (!softmax(addon, x, out, log)) base.softmax(x, out, log);
     },
   };
 }

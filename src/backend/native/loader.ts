@@ -26,7 +26,7 @@ export interface NativeAddon {
     dtype: number, op: number, outer: number, inner: number, out: F, outOff: number, oo: number, oi: number,
     a: F, aOff: number, ao: number, ai: number, b: F, bOff: number, bo: number, bi: number,
   ): void;
-  /** op 0..2 = exp, tanh, sigmoid; strides as binary's. */
+  /** op 0..7 = exp, tanh, sigmoid, log, negative, abs, gelu (erf form; float32 only), gelu (tanh form); strides as binary's. */
   unary(dtype: number, op: number, outer: number, inner: number, out: F, outOff: number, oo: number, oi: number,
     x: F, xOff: number, xo: number, xi: number): void;
   /** out(o, i) = x(o, i) for o < outer, i < inner, cast from dtype code `from` to `to` (0 float32,
@@ -39,6 +39,8 @@ export interface NativeAddon {
     out: F, outOff: number, os: number): void;
   /** out[j*os] = sum over i < len of x[i*xs + j], for j < cols. */
   sumCols(dtype: number, len: number, cols: number, x: F, xOff: number, xs: number, out: F, outOff: number, os: number): void;
+  /** (Log-)softmax (log: 1) of each contiguous row of len elements: x rows at stride xs, out rows at os. */
+  softmax(dtype: number, rows: number, len: number, x: F, xOff: number, xs: number, out: F, outOff: number, os: number, log: number): void;
   /**
    * Sliding windows; spec = [N, C, H, W, oh, ow, xn, xc, xh, xw, kh, kw, sh, sw, ph, pw, dh, dw]
    * (the image's strides; the other operand contiguous). unfold: cols = im2col(x); fold: out =

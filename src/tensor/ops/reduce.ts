@@ -304,19 +304,29 @@ function softmaxDims(x: Tensor, dim: number, name: string): number[] {
   return x.ndim === 0 ? [] : [d];
 }
 
-/** exp(x - max) / sum(exp(x - max)); gradient y * (g - sum(g * y)). */
 /** Half-precision inputs are computed in float32 and rounded once, as PyTorch's CPU kernels do. */
 function halfAsFloat(x: Tensor): Tensor {
   return x.dtype === 'float16' || x.dtype === 'bfloat16' ? to(x, 'float32') : x;
 }
 
+/** One backend (log-)softmax over dims (none for a 0-d x, [d] otherwise) of a float32/float64 x. */
+function softmaxKernel(x: Tensor, dims: number[], log: boolean): Tensor {
+  const out = allocTensor(x.shape, x.dtype);
+  if (dims.length === 0) {
+    backendFor(x).softmax(x.makeView([1], [0], x.offset), out.makeView([1], [0], out.offset), log);
+    return out;
+  }
+  // the softmax axis last, in x and in out alike
+  const perm = [...x.shape.keys()].filter((i) => i !== dims[0]).concat(dims[0]!);
+  const moved = (t: Tensor) => t.makeView(perm.map((i) => t.shape[i]!), perm.map((i) => t.elementStrides[i]!), t.offset);
+  backendFor(x).softmax(moved(x), moved(out), log);
+  return out;
+}
+
+/** exp(x - max) / sum(exp(x - max)); gradient y * (g - sum(g * y)). */
 export function softmax(x: Tensor, dim: number): Tensor {
   const dims = softmaxDims(x, dim, 'softmax');
-  const y = noGrad(() => {
-    const xf = halfAsFloat(x);
-    const e = exp(sub(xf, maxKeep(xf, dims)));
-    return to(div(e, sum(e, dims, true)), x.dtype);
-  });
+  const y = noGrad(() => to(softmaxKernel(halfAsFloat(x), dims, false), x.dtype));
   return record(y, 'SoftmaxBackward0', [x], (g) => [mul(y, sub(g, sum(mul(g, y), dims, true)))], [y]);
 }
 
@@ -324,7 +334,8 @@ export function softmax(x: Tensor, dim: number): Tensor {
 export function logSoftmax(x: Tensor, dim: number): Tensor {
   const dims = softmaxDims(x, dim, 'log_softmax');
   const y = noGrad(() => {
-    // (PyTorch 1.13's bfloat16 log_softmax agrees with the op-by-op rounding, unlike softmax)
+    if (x.dtype === 'float32' || x.dtype === 'float64') return softmaxKernel(x, dims, true);
+    // half dtypes round op by op: PyTorch 1.13's bfloat16 log_softmax agrees with that, unlike softmax
     const shifted = sub(x, maxKeep(x, dims));
     return sub(shifted, log(sum(exp(shifted), dims, true)));
   });
