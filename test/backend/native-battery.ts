@@ -75,6 +75,9 @@ export function battery(): Case[] {
         run: () => np.matmul(normal(17, [20, 300], dtype), normal(18, [300, 700], dtype)) as NDArray },
       { name: `matmul ${dtype} wider than a block of B`, tol: prod,
         run: () => np.matmul(normal(19, [40, 100], dtype), normal(20, [100, 4200], dtype)) as NDArray },
+      // A.B^T too narrow for whole micro-tiles (a convolution's weight gradient): dot products
+      { name: `matmul ${dtype} narrow A·Bᵀ`, tol: prod,
+        run: () => np.matmul(normal(21, [3, 17, 700], dtype), np.swapaxes(normal(22, [3, 10, 700], dtype), 1, 2)) as NDArray },
       { name: `matmul ${dtype} strided and reversed operands`, tol: prod,
         run: () => {
           const a = normal(9, [90, 130], dtype).get('::-2, 1::2') as NDArray; // (45, 65)
