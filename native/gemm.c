@@ -21,7 +21,7 @@
 #define PACK_PANELS 8                             /* B panels packed per ticket */
 #define DOTS_MIN_K 256 /* dot products need long rows to repay their horizontal sums */
 #define DOTS_ROWS 64   /* rows of C per dot-product ticket */
-#define DIRECT_B_PANELS 4 /* up to this many panels of A's rows, row-major B is read in place */
+#define DIRECT_B_PANELS 16 /* up to this many panels of A's rows, row-major B is read in place */
 
 typedef struct {
   const kiln_gemm_args *g;
