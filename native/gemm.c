@@ -56,8 +56,9 @@ static void plan_blocks(gemm_plan *p, int nth) {
   p->mc = max_l(mr, (p->es == 4 ? 128 : 256) * 1024 / (p->kc * p->es) / mr * mr);
   p->nc = max_l(nr, min_l(4096, 8 * 1024 * 1024 / (p->kc * p->es)) / nr * nr);
   const long P = ceil_div(g->m, mr), Q = ceil_div(min_l(g->n, p->nc), nr);
-  /* packing B costs a pass over it, repaid only when many row panels reuse the packed copy */
-  p->direct_b = g->bcs == 1 && P <= DIRECT_B_PANELS;
+  /* packing B costs a pass over it, repaid only when many row panels reuse the packed copy
+   * (float32: float64's two-line panel rows read in place were 10% slower) */
+  p->direct_b = p->es == 4 && g->bcs == 1 && P <= DIRECT_B_PANELS;
   if (nth <= 1) {
     p->rc = min_l(p->mc, P * mr);
     p->cc = p->nc;
