@@ -1,6 +1,7 @@
 /**
  * The native kernels against NumPy, in one run: float32 matmul (n = 128..2048, 1 and 2 threads,
- * Aᵀ·B and A·Bᵀ), add (fresh output and out=), exp, tanh and sum, through kiln's public API.
+ * Aᵀ·B and A·Bᵀ; the products of an MLP and a convnet training step), add (fresh output and
+ * out=), exp, tanh and sum, through kiln's public API.
  * NumPy runs in a python3 child with OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE unset (they force a
  * slower kernel on these machines) and OPENBLAS_NUM_THREADS set per column.
  *
@@ -61,6 +62,30 @@ for (const threads of [1, 2]) {
     { name: 'matmul 1024 A·Bᵀ', flops: 2 * 1024 ** 3, threads, kiln: () => np.matmul(a, np.transpose(b)),
       py: 'a = rng.standard_normal((1024, 1024), dtype=np.float32); b = rng.standard_normal((1024, 1024), dtype=np.float32)\nf = lambda: a @ b.T' },
   );
+}
+// the products of an MLP and a small convnet training step (one thread): forward with a
+// transposed weight, the gradients' transposed operands, and batched small-k convolutions
+{
+  const rn = (shape: number[]): string => `rng.standard_normal((${shape.join(', ')}), dtype=np.float32)`;
+  const shapes: [string, number[], number[], string, number][] = [
+    // name, a's shape, b's shape, the NumPy expression (a, b), flops
+    ['(128x784)@(512x784)ᵀ', [128, 784], [512, 784], 'a @ b.T', 2 * 128 * 784 * 512],
+    ['(128x784)ᵀ@(128x512)', [128, 784], [128, 512], 'a.T @ b', 2 * 784 * 128 * 512],
+    ['(128x512)@(512x256)', [128, 512], [512, 256], 'a @ b', 2 * 128 * 512 * 256],
+    ['(512x128)@(128x256)', [512, 128], [128, 256], 'a @ b', 2 * 512 * 128 * 256],
+    ['64 x (16x9)@(9x784)', [16, 9], [64, 9, 784], 'np.matmul(a, b)', 64 * 2 * 16 * 9 * 784],
+    ['64 x (32x144)@(144x196)', [32, 144], [64, 144, 196], 'np.matmul(a, b)', 64 * 2 * 32 * 144 * 196],
+    ['64 x (16x784)@(9x784)ᵀ', [64, 16, 784], [64, 9, 784], 'np.matmul(a, b.transpose(0, 2, 1))', 64 * 2 * 16 * 784 * 9],
+  ];
+  shapes.forEach(([name, as, bs, expr, flops], i) => {
+    const a = f32(10 + i, as);
+    const b = f32(20 + i, bs);
+    const run = expr === 'a @ b.T' ? () => np.matmul(a, np.transpose(b))
+      : expr === 'a.T @ b' ? () => np.matmul(np.transpose(a), b)
+      : expr.includes('transpose') ? () => np.matmul(a, np.swapaxes(b, 1, 2))
+      : () => np.matmul(a, b);
+    workloads.push({ name: `matmul ${name}`, flops, threads: 1, kiln: run, py: `a = ${rn(as)}; b = ${rn(bs)}\nf = lambda: ${expr}` });
+  });
 }
 for (const threads of [1, 2]) {
   for (const n of [1e6, 1e7]) {

@@ -25,12 +25,16 @@ typedef enum {
  * panels of nr columns (for each p, nr values); both zero-padded to whole panels. */
 typedef struct {
   int mr, nr;
-  /* C[mr x nr] (row stride ldc, unit column stride) = (accumulate ? C : 0) + Apanel * Bpanel. */
-  void (*micro)(long k, const void *a, const void *b, void *c, long ldc, int accumulate);
+  /* C[mr x nr] (row stride ldc, unit column stride) = (accumulate ? C : 0) + Apanel * Bpanel,
+   * B's rows ldb apart (nr for a packed panel). */
+  void (*micro)(long k, const void *a, const void *b, long ldb, void *c, long ldc, int accumulate);
   /* Packs rows x k of A (element (i, p) at a[i*rs + p*cs]) into ceil(rows/mr) panels. */
   void (*pack_a)(long rows, long k, const void *a, long rs, long cs, void *dst);
   /* Packs k x cols of B (element (p, j) at b[p*rs + j*cs]) into ceil(cols/nr) panels. */
   void (*pack_b)(long k, long cols, const void *b, long rs, long cs, void *dst);
+  /* C = A.B (C's element (i, j) at c[i*crs + j*ccs]) with A's rows (a[i*lda + p]) and B's columns
+   * (b[j*ldb + p]) contiguous: dot products, for narrow products of long rows. */
+  void (*dots)(long m, long n, long k, const void *a, long lda, const void *b, long ldb, void *c, long crs, long ccs);
 } kiln_gemm_kernels;
 
 /* Elementwise kernels over n contiguous elements. Binary inputs have stride 1, or 0 (a scalar).

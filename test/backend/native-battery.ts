@@ -99,6 +99,15 @@ export function battery(): Case[] {
         run: () => np.matmul(normal(17, [20, 300], dtype), normal(18, [300, 700], dtype)) as NDArray },
       { name: `matmul ${dtype} wider than a block of B`, tol: prod,
         run: () => np.matmul(normal(19, [40, 100], dtype), normal(20, [100, 4200], dtype)) as NDArray },
+      // deeper than one block of k (float32 blocks 1024): partial sums accumulate in C, with B
+      // packed (many rows) and read in place (few rows)
+      { name: `matmul ${dtype} deep, B packed`, tol: prod,
+        run: () => np.matmul(normal(23, [270, 1100], dtype), normal(24, [1100, 33], dtype)) as NDArray },
+      { name: `matmul ${dtype} deep, B in place`, tol: prod,
+        run: () => np.matmul(normal(25, [20, 1100], dtype), normal(26, [1100, 40], dtype)) as NDArray },
+      // A.B^T too narrow for whole micro-tiles (a convolution's weight gradient): dot products
+      { name: `matmul ${dtype} narrow A·Bᵀ`, tol: prod,
+        run: () => np.matmul(normal(21, [3, 17, 700], dtype), np.swapaxes(normal(22, [3, 10, 700], dtype), 1, 2)) as NDArray },
       { name: `matmul ${dtype} strided and reversed operands`, tol: prod,
         run: () => {
           const a = normal(9, [90, 130], dtype).get('::-2, 1::2') as NDArray; // (45, 65)
