@@ -22,6 +22,9 @@
 #define DOTS_MIN_K 256 /* dot products need long rows to repay their horizontal sums */
 #define DOTS_ROWS 64   /* rows of C per dot-product ticket */
 #define DIRECT_B_PANELS 16 /* up to this many panels of A's rows, row-major B is read in place */
+/* ...if its rows are close together: a panel read in place touches one page per row of B, and
+ * with wide rows (a convolution's columns: 50 KB apart) the TLB misses cost more than packing */
+#define DIRECT_B_MAX_ROW_BYTES 8192
 
 typedef struct {
   const kiln_gemm_args *g;
@@ -58,7 +61,7 @@ static void plan_blocks(gemm_plan *p, int nth) {
   const long P = ceil_div(g->m, mr), Q = ceil_div(min_l(g->n, p->nc), nr);
   /* packing B costs a pass over it, repaid only when many row panels reuse the packed copy
    * (float32: float64's two-line panel rows read in place were 10% slower) */
-  p->direct_b = p->es == 4 && g->bcs == 1 && P <= DIRECT_B_PANELS;
+  p->direct_b = p->es == 4 && g->bcs == 1 && P <= DIRECT_B_PANELS && g->brs * p->es <= DIRECT_B_MAX_ROW_BYTES;
   if (nth <= 1) {
     p->rc = min_l(p->mc, P * mr);
     p->cc = p->nc;
