@@ -90,12 +90,40 @@ typedef struct {
 } window_job;
 
 #define DEFINE_WINDOW_KERNELS(T, SFX)                                                                             \
+  /* out (oh, W) = the image (H, W), rows contiguous, shifted by r rows and s columns (|s| < W), 0 outside. */      \
+  static void unfold_shifted_##SFX(const T *x, T *out, long H, long W, long oh, long r, long s) {                  \
+    const long ylo = r < 0 ? (-r < oh ? -r : oh) : 0, yhi = H - r < oh ? (H - r > ylo ? H - r : ylo) : oh;      \
+    memset(out, 0, ylo * W * sizeof(T));                                                                          \
+    memset(out + yhi * W, 0, (oh - yhi) * W * sizeof(T));                                                         \
+    if (yhi <= ylo) return;                                                                                       \
+    /* output cell t reads image cell t + d; clamp to the image, the rest is 0 */                               \
+    const long d = r * W + s, t0 = ylo * W, t1 = yhi * W;                                                         \
+    const long a = t0 + d < 0 ? -d : t0, b = t1 + d > H * W ? H * W - d : t1;                                     \
+    for (long t = t0; t < a; t++) out[t] = 0;                                                                     \
+    memcpy(out + a, x + a + d, (b - a) * sizeof(T));                                                              \
+    for (long t = b; t < t1; t++) out[t] = 0;                                                                     \
+    /* columns that wrapped in from the next or previous row */                                                 \
+    for (long y = ylo; y < yhi; y++) {                                                                            \
+      T *row = out + y * W;                                                                                       \
+      for (long c = 0; c < -s; c++) row[c] = 0;                                                                   \
+      for (long c = W - s; c < W; c++) row[c] = 0;                                                                \
+    }                                                                                                             \
+  }                                                                                                               \
+                                                                                                                  \
   /* One plane: its cols cells (kh, kw, oh, ow; strides ci, cj, cy, cx) from the image at x (strides xh, xw). */   \
   static void unfold_plane_##SFX(const T *x, long xh, long xw, T *cols, const kiln_plane_geometry *g,            \
                                  const kiln_window *w) {                                                        \
     const long H = g->H, W = g->W, oh = g->oh, ow = g->ow, cx = g->cx;                                          \
+    /* stride 1 over whole, contiguous rows (a 'same' convolution): each window cell's block is the    \
+     * image shifted, so it is one copy plus zeros where the shift ran past an edge */                   \
+    const int shifted = w->sh == 1 && w->sw == 1 && xw == 1 && xh == W && cx == 1 && g->cy == ow && ow == W;   \
     for (long i = 0; i < w->kh; i++)                                                                              \
       for (long j = 0; j < w->kw; j++) {                                                                          \
+        const long r = i * w->dh - w->ph, s = j * w->dw - w->pw; /* the shift, rows and columns */            \
+        if (shifted && s > -W && s < W) {                                                                         \
+          unfold_shifted_##SFX(x, cols + i * g->ci + j * g->cj, H, W, oh, r, s);                                  \
+          continue;                                                                                               \
+        }                                                                                                         \
         long lo, hi;                                                                                              \
         inside_range(ow, W, w->sw, w->pw, j * w->dw, &lo, &hi);                                                   \
         const long v0 = lo * w->sw - w->pw + j * w->dw; /* input column of output column lo */                  \

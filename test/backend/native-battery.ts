@@ -199,9 +199,11 @@ export function battery(): Case[] {
     const windows: [string, kiln.nn.functional.UnfoldOptions][] = [
       ['3x3 pad 1', { padding: 1 }], ['2x3 stride 2 pad (1, 0)', { stride: 2, padding: [1, 0] }],
       ['3x3 dilation 2 pad 2', { dilation: 2, padding: 2 }], ['3x3 stride 3 pad 2', { stride: 3, padding: 2 }],
+      // shifts of up to 6 rows and columns, on 13 x 11 and 12 x 10 images
+      ['5x5 dilation 3 pad 6', { dilation: 3, padding: 6 }], ['1x1', {}],
     ];
     for (const [label, opt] of windows) {
-      const k: [number, number] = label.startsWith('2x3') ? [2, 3] : [3, 3];
+      const k: [number, number] = label.startsWith('2x3') ? [2, 3] : label.startsWith('5x5') ? [5, 5] : label === '1x1' ? [1, 1] : [3, 3];
       cases.push(
         { name: `unfold ${dtype} ${label}`, tol: 'exact', run: () => F.unfold(image(60, [3, 4, 13, 11]), k, opt).numpy() },
         { name: `unfold ${dtype} ${label}, strided image`, tol: 'exact',
