@@ -7,7 +7,6 @@
  *   npm run example:transformer
  *   npm run example:transformer -- --steps 20 --d-model 32 --layers 1     # a quick run (--help: the flags)
  */
-import { join } from 'node:path';
 import * as kiln from 'kiln';
 import { nn, optim } from 'kiln';
 import { loadCharText, windowSampler } from './char-text.js';

@@ -6,7 +6,7 @@
 import { inspect } from 'node:util';
 import type { Complex, ComplexLike } from '../core/complex.js';
 import { type DType, type DTypeLike, complexPart, dtypeInfo, isComplex, toNumpyDType } from '../core/dtype.js';
-import { ValueError, shapeString } from '../core/errors.js';
+import { ValueError } from '../core/errors.js';
 import {
   broadcastStrides, contiguousStrides, isContiguous, normalizeAxis, shapesEqual, sizeOf,
 } from '../core/shape.js';

@@ -6,7 +6,7 @@
  */
 import type { Complex } from '../core/complex.js';
 import {
-  type DType, type DTypeLike, canCastSafely, complexPart, dtypeInfo, isComplex, isFloat, isInexact, toNumpyDType,
+  type DType, type DTypeLike, canCastSafely, complexPart, dtypeInfo, isComplex, isInexact, toNumpyDType,
 } from '../core/dtype.js';
 import { KilnTypeError, ValueError } from '../core/errors.js';
 import { normalizeAxes, normalizeAxis } from '../core/shape.js';

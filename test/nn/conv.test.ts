@@ -9,7 +9,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as kiln from 'kiln';
-import { assertMatches, decodeArray, loadFixture, type Encoded, type EncodedArray } from '../helpers.js';
+import { assertMatches, decodeArray, loadFixture, type EncodedArray } from '../helpers.js';
 
 const { nn } = kiln;
 const F = nn.functional;

@@ -11,7 +11,7 @@ import { tensor } from '../../tensor/creation.js';
 import { matmul } from '../../tensor/ops/linalg.js';
 import { div, remainder, to } from '../../tensor/ops/pointwise.js';
 import { max, sum } from '../../tensor/ops/reduce.js';
-import { reshape, squeeze, transpose, unsqueeze } from '../../tensor/ops/shape.js';
+import { squeeze, transpose, unsqueeze } from '../../tensor/ops/shape.js';
 import { gather } from '../../tensor/ops/indexing.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { im2col } from './im2col.js';

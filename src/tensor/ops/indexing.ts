@@ -25,7 +25,7 @@ import { copyRows, gatherLast, usesRows } from './rows.js';
 import { Tensor } from '../tensor.js';
 import type { Scalar, TensorLike } from '../types.js';
 import { broadcastShape, checkSameDevice, launchElementwise } from './launch.js';
-import { add, inPlace, mul, to, torchTypeName, where } from './pointwise.js';
+import { add, inPlace, mul, torchTypeName, where } from './pointwise.js';
 import { sumToShape } from './reduce.js';
 import { expand, reshape, wrapDim } from './shape.js';
 
