@@ -10,7 +10,7 @@ import { tensor } from '../../tensor/creation.js';
 import { matmul } from '../../tensor/ops/linalg.js';
 import { transpose } from '../../tensor/ops/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { positionsTensor, takeAt } from './positions.js';
+import { positionsTensor, takeAt } from '../../tensor/ops/positions.js';
 import { isFloat, refuseDtype } from './window.js';
 
 export type InterpolateMode = 'nearest' | 'linear' | 'bilinear';

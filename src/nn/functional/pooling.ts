@@ -15,7 +15,7 @@ import { squeeze, transpose, unsqueeze } from '../../tensor/ops/shape.js';
 import { gather } from '../../tensor/ops/indexing.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { im2col } from './im2col.js';
-import { addAt, positionsTensor, takeAt } from './positions.js';
+import { addAt, positionsTensor, takeAt } from '../../tensor/ops/positions.js';
 import { type Size2, isConvDtype, isFloat, refuseDtype, showShape, slidingOutput, window, withBatch } from './window.js';
 
 export interface MaxPoolOptions {

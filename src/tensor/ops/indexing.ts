@@ -26,6 +26,7 @@ import { Tensor } from '../tensor.js';
 import type { Scalar, TensorLike } from '../types.js';
 import { broadcastShape, checkSameDevice, launchElementwise } from './launch.js';
 import { add, inPlace, mul, torchTypeName, where } from './pointwise.js';
+import { addAt, positionsTensor, takeAt } from './positions.js';
 import { sumToShape } from './reduce.js';
 import { expand, reshape, wrapDim } from './shape.js';
 
@@ -55,30 +56,6 @@ function outerSum(base: number, lists: readonly Float64Array[]): Float64Array {
     acc = next;
   }
   return acc;
-}
-
-/** Positions as a tensor for the backend: int32 (no BigInt per element) unless the source is huge. */
-function positionsTensor(values: Float64Array, shape: readonly number[], sourceSize: number): Tensor {
-  const dtype: DType = sourceSize <= 2 ** 31 - 1 ? 'int32' : 'int64';
-  const t = Tensor.empty(shape, dtype);
-  const typed = t.storage.typed(dtype);
-  if (typed instanceof Int32Array) typed.set(values);
-  else for (let i = 0; i < values.length; i++) (typed as BigInt64Array)[i] = BigInt(values[i]!);
-  return t;
-}
-
-/** x.flatten()[positions], shaped as positions. Its gradient adds back into x's shape. */
-function takeAt(x: Tensor, positions: Tensor, name = 'TakeBackward0'): Tensor {
-  const out = Tensor.empty(positions.shape, x.dtype);
-  backendFor(x).take(x, positions, out);
-  return record(out, name, [x], (g) => [addAt(g, positions, x.shape)]);
-}
-
-/** zeros(shape) with src[k] added at positions[k] (repeats sum): the adjoint of takeAt. */
-function addAt(src: Tensor, positions: Tensor, shape: readonly number[], name = 'PutBackward0'): Tensor {
-  const out = Tensor.empty(shape, src.dtype);
-  backendFor(out).put(src, positions, out, true);
-  return record(out, name, [src], (g) => [takeAt(g, positions)]);
 }
 
 /** A bool tensor of `shape`, true at the positions (a constant, for gradients). */
