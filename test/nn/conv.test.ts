@@ -182,6 +182,20 @@ test('gradcheck: conv2d with stride, padding, dilation and groups', () => {
   assert.ok(kiln.autograd.gradcheck((x, w) => F.conv2d(x!, w!, null, { padding: 'same' }), [rand64(1, 2, 4, 5), rand64(2, 2, 2, 3)]));
 });
 
+test('gradcheck: the one-group convolution op, with a frozen weight, a strided input, and an empty batch', () => {
+  kiln.manualSeed(2);
+  const opts = { stride: 2, dilation: 2, padding: [2, 1] as [number, number] };
+  assert.ok(kiln.autograd.gradcheck((x, w, b) => F.conv2d(x!, w!, b, opts), [rand64(2, 2, 9, 8), rand64(3, 2, 3, 2), rand64(3)]));
+  // only x and b require grad: the weight's gradient is skipped, x's still comes through col2im
+  const frozen = kiln.randn([3, 2, 3, 3], { dtype: 'float64' });
+  assert.ok(kiln.autograd.gradcheck((x, b) => F.conv2d(x!, frozen, b, { padding: 1 }), [rand64(2, 2, 6, 5), rand64(3)]));
+  // an input that is a permuted view, and a weight that is not contiguous
+  const strided = (x: Tensor, w: Tensor): Tensor => F.conv2d(kiln.permute(x, [2, 1, 3, 0]), kiln.transpose(w, 0, 1), null, { padding: 1 });
+  assert.ok(kiln.autograd.gradcheck((x, w) => strided(x!, w!), [rand64(5, 2, 3, 4), rand64(2, 3, 3, 3)]));
+  const empty = F.conv2d(kiln.randn([0, 3, 8, 8]), kiln.randn([4, 3, 3, 3]), kiln.randn([4]), { padding: 1 });
+  assert.deepEqual(empty.shape, [0, 4, 8, 8]);
+});
+
 test('gradcheck: conv1d and transposed convolutions', () => {
   kiln.manualSeed(2);
   assert.ok(kiln.autograd.gradcheck((x, w, b) => F.conv1d(x!, w!, b, { stride: 2, padding: 1 }), [rand64(2, 2, 7), rand64(3, 2, 3), rand64(3)]));
