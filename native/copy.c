@@ -14,8 +14,6 @@
 #define TILE_ROWS 64L           /* a transposing ticket: 64 rows, swept in blocks of TILE_COLS */
 #define TILE_COLS 256L
 
-static long min_l(long a, long b) { return a < b ? a : b; }
-static long ceil_div(long a, long b) { return (a + b - 1) / b; }
 static long csize(int dt) { return dt == KILN_CF32 || dt == KILN_CI32 ? 4 : dt == KILN_CU8 ? 1 : 8; }
 
 int kiln_copy_supported(int from, int to) {

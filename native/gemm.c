@@ -41,9 +41,6 @@ typedef struct {
   _Atomic long done; /* finished tickets */
 } gemm_job;
 
-static long min_l(long a, long b) { return a < b ? a : b; }
-static long max_l(long a, long b) { return a > b ? a : b; }
-static long ceil_div(long a, long b) { return (a + b - 1) / b; }
 
 /*
  * Blocking. float32: KC = 1024, so C is loaded and stored once per 1024 rank-1 updates (a

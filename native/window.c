@@ -14,9 +14,6 @@
 
 #define PLANE_TICKET_CELLS (1L << 14) /* about this many cells per ticket */
 
-static long min_l(long a, long b) { return a < b ? a : b; }
-static long max_l(long a, long b) { return a > b ? a : b; }
-static long ceil_div(long a, long b) { return (a + b - 1) / b; }
 
 /* The output columns x in [*lo, *hi) whose input column x * stride - pad + j * dil lies in [0, W). */
 static void inside_range(long ow, long W, long stride, long pad, long off, long *lo, long *hi) {
