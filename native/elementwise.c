@@ -18,7 +18,6 @@
 #define SUM_BLOCK (1L << 16)      /* a line is summed in blocks of this many elements, in order */
 #define COL_CHUNK 256L            /* columns summed together (float64 accumulators in L1) */
 
-static long esize(kiln_dtype dt) { return dt == KILN_F32 ? 4 : 8; }
 
 typedef struct {
   kiln_dtype dt;

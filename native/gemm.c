@@ -204,7 +204,7 @@ static void dots_ticket(void *ctx, long ticket, long *cursor) {
 
 void kiln_gemm(const kiln_gemm_args *g) {
   if (g->m <= 0 || g->n <= 0 || g->batch <= 0) return;
-  const long es = g->dtype == KILN_F32 ? 4 : 8;
+  const long es = esize(g->dtype);
   if (g->k <= 0) { /* an empty sum: zeros */
     for (long t = 0; t < g->batch; t++)
       for (long i = 0; i < g->m; i++)

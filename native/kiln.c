@@ -229,7 +229,7 @@ static napi_value js_binary(napi_env env, napi_callback_info info) {
       !span_ok(env, blen, bv[0], outer, bv[1], inner, bv[2]))
     return NULL;
   if (outer <= 0 || inner <= 0) return NULL;
-  const size_t es = dt == KILN_F32 ? 4 : 8;
+  const size_t es = (size_t)esize(dt);
   kiln_binary(dt, (int)op, outer, inner, (char *)out + ov[0] * es, ov[1], ov[2], (char *)a + av[0] * es, av[1], av[2],
               (char *)b + bv[0] * es, bv[1], bv[2]);
   return NULL;
@@ -254,7 +254,7 @@ static napi_value js_unary(napi_env env, napi_callback_info info) {
   if (!span_ok(env, olen, ov[0], outer, ov[1], inner, ov[2]) || !span_ok(env, xlen, xv[0], outer, xv[1], inner, xv[2]))
     return NULL;
   if (outer <= 0 || inner <= 0) return NULL;
-  const size_t es = dt == KILN_F32 ? 4 : 8;
+  const size_t es = (size_t)esize(dt);
   kiln_unary(dt, (int)op, outer, inner, (char *)out + ov[0] * es, ov[1], ov[2], (char *)x + xv[0] * es, xv[1], xv[2]);
   return NULL;
 }
@@ -271,7 +271,7 @@ static napi_value js_sum_rows(napi_env env, napi_callback_info info) {
       !get_longs(env, argv + 6, 2, xv) || !get_array(env, argv[8], dt, &out, &olen) ||
       !get_longs(env, argv + 9, 2, ov))
     return NULL;
-  const size_t es = dt == KILN_F32 ? 4 : 8;
+  const size_t es = (size_t)esize(dt);
   const long rows = v[0], m = v[1], ms = v[2], len = v[3];
   if (m < 0 || len < 0) {
     napi_throw_range_error(env, NULL, "kiln native: bad sum arguments");
@@ -293,7 +293,7 @@ static napi_value js_sum_cols(napi_env env, napi_callback_info info) {
       !get_longs(env, argv + 4, 2, xv) || !get_array(env, argv[6], dt, &out, &olen) ||
       !get_longs(env, argv + 7, 2, ov))
     return NULL;
-  const size_t es = dt == KILN_F32 ? 4 : 8;
+  const size_t es = (size_t)esize(dt);
   const long len = v[0], ncols = v[1];
   if (!span_ok(env, xlen, xv[0], len, xv[1], ncols, 1) || !span_ok(env, olen, ov[0], ncols, ov[1], 1, 0)) return NULL;
   if (ncols > 0) kiln_sum_cols(dt, len, ncols, (char *)x + xv[0] * es, xv[1], (char *)out + ov[0] * es, ov[1]);
@@ -423,7 +423,7 @@ static napi_value window_copy(napi_env env, napi_callback_info info, int fold) {
       !get_array(env, argv[4], dt, &dst, &dlen) || !get_long(env, argv[5], &doff))
     return NULL;
   const long cols = g.N * g.C * w.kh * w.kw * g.oh * g.ow, image = g.N * g.C * g.H * g.W;
-  const size_t es = dt == KILN_F32 ? 4 : 8;
+  const size_t es = (size_t)esize(dt);
   if (fold) {
     if (!cols_ok(env, &g, &w, slen, soff) || !run_ok(env, dlen, doff, image)) return NULL;
     if (image > 0) kiln_fold(dt, &g, &w, (char *)src + soff * es, (char *)dst + doff * es);
@@ -464,7 +464,7 @@ static napi_value js_max_pool(napi_env env, napi_callback_info info) {
     napi_throw_range_error(env, NULL, "kiln native: int32 positions cannot number this many cells");
     return NULL;
   }
-  const size_t es = dt == KILN_F32 ? 4 : 8;
+  const size_t es = (size_t)esize(dt);
   if (outs > 0) kiln_max_pool(dt, &g, &w, (char *)x + xoff * es, (char *)out + ooff * es, (char *)pos + poff * (pos64 ? 8 : 4), pos64);
   return NULL;
 }
@@ -514,7 +514,7 @@ static napi_value js_take(napi_env env, napi_callback_info info) {
     if (n < 0 || n > avail) napi_throw_range_error(env, NULL, "kiln native: view out of its array's bounds");
     return NULL;
   }
-  const size_t es = dt == KILN_F32 ? 4 : 8;
+  const size_t es = (size_t)esize(dt);
   if (kiln_take(dt, (char *)x + xoff * es, xcount, pos, pos64, n, (char *)out + ooff * es) >= 0) return position_error(env);
   return NULL;
 }
@@ -537,7 +537,7 @@ static napi_value js_put(napi_env env, napi_callback_info info) {
     return NULL;
   }
   if (!run_ok(env, slen, soff, n == 0 ? 0 : scalar ? 1 : n) || !run_ok(env, olen, ooff, ocount)) return NULL;
-  const size_t es = dt == KILN_F32 ? 4 : 8;
+  const size_t es = (size_t)esize(dt);
   if (kiln_put(dt, (char *)src + soff * es, scalar != 0, pos, pos64, n, (char *)out + ooff * es, ocount, acc != 0) >= 0)
     return position_error(env);
   return NULL;
@@ -557,7 +557,7 @@ static napi_value js_softmax(napi_env env, napi_callback_info info) {
   const long rows = v[0], len = v[1];
   if (!span_ok(env, xlen, xv[0], rows, xv[1], len, 1) || !span_ok(env, olen, ov[0], rows, ov[1], len, 1)) return NULL;
   if (rows <= 0 || len <= 0) return NULL;
-  const size_t es = dt == KILN_F32 ? 4 : 8;
+  const size_t es = (size_t)esize(dt);
   kiln_softmax(dt, rows, len, (char *)x + xv[0] * es, xv[1], (char *)out + ov[0] * es, ov[1], log != 0);
   return NULL;
 }

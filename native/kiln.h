@@ -17,6 +17,8 @@ typedef enum { KILN_F32 = 0, KILN_F64 = 1 } kiln_dtype;
 static inline long min_l(long a, long b) { return a < b ? a : b; }
 static inline long max_l(long a, long b) { return a > b ? a : b; }
 static inline long ceil_div(long a, long b) { return (a + b - 1) / b; }
+/* Bytes per element of a kernel dtype. */
+static inline long esize(kiln_dtype dt) { return dt == KILN_F32 ? 4 : 8; }
 typedef enum { KILN_ADD = 0, KILN_SUB = 1, KILN_MUL = 2, KILN_DIV = 3, KILN_MAX = 4, KILN_MIN = 5, KILN_RELU_BACKWARD = 6 } kiln_binop;
 typedef enum {
   KILN_EXP = 0, KILN_TANH = 1, KILN_SIGMOID = 2, KILN_LOG = 3, KILN_NEG = 4, KILN_ABS = 5,

@@ -20,7 +20,7 @@ typedef struct {
 
 static void softmax_ticket(void *ctx, long t, long *cursor) {
   const softmax_ctx *s = ctx;
-  const long es = s->dt == KILN_F32 ? 4 : 8;
+  const long es = esize(s->dt);
   const long end = (t + 1) * s->per_ticket < s->rows ? (t + 1) * s->per_ticket : s->rows;
   for (long r = t * s->per_ticket; r < end; r++)
     kiln_k->ew[s->dt].softmax(s->len, s->x + r * s->xs * es, s->out + r * s->os * es, s->log);

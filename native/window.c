@@ -232,12 +232,10 @@ typedef struct {
 DEFINE_WINDOW_KERNELS(float, f32)
 DEFINE_WINDOW_KERNELS(double, f64)
 
-static long es_of(kiln_dtype dt) { return dt == KILN_F32 ? 4 : 8; }
-
 /* The image plane p = n * C + c of the source. */
 static const char *src_plane(const window_job *j, long p) {
   const kiln_plane_geometry *g = j->g;
-  return j->src + ((p / g->C) * g->xn + (p % g->C) * g->xc) * es_of(j->dt);
+  return j->src + ((p / g->C) * g->xn + (p % g->C) * g->xc) * esize(j->dt);
 }
 
 /* The offset of plane p's first cols cell. */
